@@ -1,0 +1,163 @@
+"""Command line: ``python -m autograder grade | demo | stubs | bundle``.
+
+Exit status: 0 when grading completed, whatever the score; 2 when the grader could not run
+(bad arguments, a missing submission folder, missing reference or hidden checks).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from . import paths
+from .core.report import failure_details, score_table, gradescope_results
+from .core.runner import CheckResult, GraderError, Limits, grade_suite
+from .suites import ASSIGNMENTS, load_suite
+
+EXIT_OK = 0
+EXIT_GRADER = 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def grade(
+    submission: Path,
+    assignments: list[str] | None = None,
+    *,
+    public_only: bool = False,
+    solutions: Path | None = None,
+    limits: Limits = Limits(),
+) -> list[CheckResult]:
+    """Grade one submission folder; every check of every chosen assignment gets a result."""
+    submission = Path(submission)
+    if not submission.is_dir():
+        raise UsageError(f"submission folder {submission} does not exist or is not a folder")
+    names = assignments or list(ASSIGNMENTS)
+    unknown = [n for n in names if n not in ASSIGNMENTS]
+    if unknown:
+        raise UsageError(f"unknown assignment(s) {', '.join(unknown)}; known: {', '.join(ASSIGNMENTS)}")
+    solutions = Path(solutions) if solutions else paths.solutions_dir()
+    results: list[CheckResult] = []
+    for name in dict.fromkeys(names):
+        suite = load_suite(name)
+        if not public_only:
+            if not suite.has_hidden:
+                raise UsageError(f"the hidden checks of {name} are not installed; pass --public-only to grade without them")
+            reference = solutions / suite.module_file
+            if not reference.is_file():
+                raise UsageError(f"reference solution {reference} not found; pass --solutions DIR or --public-only")
+        results += grade_suite(suite, submission, include_hidden=not public_only, solutions_dir=solutions, limits=limits)
+    return results
+
+
+def _print_results(results: list[CheckResult], title: str, details: bool) -> None:
+    print(score_table(results, title))
+    if details and any(not r.passed for r in results):
+        print("What went wrong")
+        print("---------------")
+        print(failure_details(results))
+    internal = [r.name for r in results if r.internal_error]
+    if internal:
+        print(f"warning: the grader itself failed on {len(internal)} check(s): {', '.join(internal)}", file=sys.stderr)
+
+
+def _cmd_grade(args) -> int:
+    started = time.perf_counter()
+    present = [n for n in ASSIGNMENTS if (Path(args.submission) / n / f"{n}.py").is_file()]
+    if Path(args.submission).is_dir() and not present:
+        print(f"warning: {args.submission} holds none of {', '.join(f'{n}/{n}.py' for n in ASSIGNMENTS)}", file=sys.stderr)
+    results = grade(args.submission, args.assignment, public_only=args.public_only, solutions=args.solutions,
+                    limits=Limits(check_seconds=args.timeout))
+    _print_results(results, f"Submission {args.submission}", not args.quiet)
+    if args.json:
+        payload = gradescope_results(results, time.perf_counter() - started)
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(payload, indent=2) + "\n")
+        print(f"wrote {args.json}")
+    return EXIT_OK
+
+
+def _cmd_demo(args) -> int:
+    example = paths.EXAMPLES / "partly_wrong"
+    print("=" * 72)
+    print("1. The reference solutions (solutions/): every check should pass.")
+    print("=" * 72)
+    _print_results(grade(paths.solutions_dir()), "Submission solutions/", details=True)
+    print("=" * 72)
+    print(f"2. A partly wrong example submission ({example.relative_to(paths.ROOT)}/).")
+    print("=" * 72)
+    _print_results(grade(example), f"Submission {example.relative_to(paths.ROOT)}/", details=True)
+    return EXIT_OK
+
+
+def _cmd_stubs(args) -> int:
+    from .release import assignments_drift, write_assignments
+
+    if args.check:
+        drift = assignments_drift()
+        if drift:
+            print("assignments/ differs from what `python -m autograder stubs` writes:", *drift, sep="\n  ")
+            return 1
+        print("assignments/ is up to date with solutions/")
+        return EXIT_OK
+    for written in write_assignments():
+        print(f"wrote assignments/{written}")
+    return EXIT_OK
+
+
+def _cmd_bundle(args) -> int:
+    from .release import write_bundle
+
+    try:
+        files = write_bundle(Path(args.out), args.assignment or list(ASSIGNMENTS))
+    except (FileExistsError, ValueError) as error:
+        raise UsageError(str(error)) from None
+    print(f"wrote the student bundle ({len(files)} files) to {args.out}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    g = commands.add_parser("grade", help="grade one submission folder laid out like assignments/")
+    g.add_argument("submission", type=Path, help="folder with <assignment>/<assignment>.py files")
+    g.add_argument("--assignment", action="append", metavar="NAME",
+                   help=f"grade only this assignment (repeatable; default all: {', '.join(ASSIGNMENTS)})")
+    g.add_argument("--json", type=Path, metavar="FILE", help="also write Gradescope's results.json to FILE")
+    g.add_argument("--timeout", type=float, default=Limits().check_seconds, metavar="SECONDS",
+                   help="time limit for the student code of one check (default %(default)s)")
+    g.add_argument("--public-only", action="store_true", help="skip the hidden checks")
+    g.add_argument("--solutions", type=Path, metavar="DIR", help="reference solutions (default: solutions/)")
+    g.add_argument("--quiet", action="store_true", help="print only the score table, not the failure messages")
+    g.set_defaults(run=_cmd_grade)
+
+    d = commands.add_parser("demo", help="grade the reference solutions and a partly wrong example")
+    d.set_defaults(run=_cmd_demo)
+
+    s = commands.add_parser("stubs", help="regenerate assignments/ from solutions/")
+    s.add_argument("--check", action="store_true", help="only report files that differ (exit 1 if any)")
+    s.set_defaults(run=_cmd_stubs)
+
+    b = commands.add_parser("bundle", help="write the folder students receive (no solutions, no hidden checks)")
+    b.add_argument("out", type=Path, help="a new folder")
+    b.add_argument("--assignment", action="append", metavar="NAME", help="include only this assignment (repeatable)")
+    b.set_defaults(run=_cmd_bundle)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "timeout", 1) <= 0:
+        print("error: --timeout must be positive", file=sys.stderr)
+        return EXIT_GRADER
+    try:
+        return args.run(args)
+    except (UsageError, GraderError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_GRADER

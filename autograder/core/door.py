@@ -1,0 +1,411 @@
+"""The one narrow door between the grader and student code.
+
+A check never touches a student's module directly. It asks the door: "call function F with
+these plain arguments", and gets back a :class:`CallOutcome` holding plain data only — NumPy
+arrays (copied, base class, numeric dtypes), Python and NumPy scalars, strings, ``None``, and
+tuples, lists and dicts of those. Anything else a student function returns (a layer's cache, an
+odd object) stays on the student's side and comes back as an opaque :class:`Handle`, which a
+later call may pass back as an argument. Arguments are copied on the way in, so student code can
+never alias the grader's arrays; the arguments as the student left them come back in
+``CallOutcome.args_after`` so that a check can tell whether an input was modified.
+
+Everything that judges — comparisons, tolerances, points — happens on the grader's side of this
+door. That is what lets a later version move the student's side into a separate worker process
+without rewriting a single check: only this module changes.
+
+Failures inside student code never escape as their own exception types: an exception of any kind
+(``KeyboardInterrupt`` and ``SystemExit`` included), an import error, or running out of the
+check's time all become a :class:`StudentProblem`, which costs the check that met it and nothing
+else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import itertools
+import signal
+import sys
+import threading
+import time
+import traceback
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from .loader import load_module
+
+__all__ = [
+    "CallOutcome",
+    "Handle",
+    "InProcessDoor",
+    "MissingFunction",
+    "StudentImportError",
+    "StudentProblem",
+    "StudentRaised",
+    "StudentTimeout",
+    "to_plain",
+]
+
+# dtype kinds that cross the door as arrays: bool, ints, floats, complex, strings.
+_PLAIN_KINDS = frozenset("biufcUS")
+_MAX_DEPTH = 32
+_OUTPUT_LIMIT = 4000  # characters of a student's printed output kept per check
+
+
+@dataclass(frozen=True)
+class Handle:
+    """An opaque reference to an object that stays on the student's side of the door."""
+
+    id: int
+    type_name: str
+
+    def __repr__(self) -> str:
+        return f"<opaque {self.type_name} object #{self.id}>"
+
+
+@dataclass
+class CallOutcome:
+    """What one call of a student function gave back, as plain data."""
+
+    function: str
+    value: Any
+    args_after: tuple
+    kwargs_after: dict
+    warnings: tuple[str, ...] = ()
+    output: str = ""
+    seconds: float = 0.0
+
+
+# --- problems in student code -------------------------------------------------------------------
+
+
+class StudentProblem(Exception):
+    """Student code did not give a usable answer. The check that met it scores 0.
+
+    ``str(problem)`` is the message for the student; ``details`` (a traceback, say) follows it.
+    """
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def describe(self) -> str:
+        return self.message + ("\n" + self.details if self.details else "")
+
+
+class StudentImportError(StudentProblem):
+    """The student's module could not be imported."""
+
+
+class MissingFunction(StudentProblem):
+    """The student's module has no function of the required name."""
+
+
+class StudentTimeout(StudentProblem):
+    """Student code ran past the check's time limit."""
+
+
+class StudentRaised(StudentProblem):
+    """A student function raised. ``exc_types`` holds the names of the exception's classes
+    (its MRO), so that a check can ask "was it a ValueError?" without the exception object
+    ever crossing the door. ``origin`` is (function, file name, line) of the innermost frame."""
+
+    def __init__(self, function: str, exc_types: tuple[str, ...], exc_message: str, tb: str,
+                 origin: tuple[str, str, int] | None = None):
+        self.function = function
+        self.exc_types = exc_types
+        self.exc_message = exc_message
+        self.origin = origin
+        kind = exc_types[0]
+        if kind == "NotImplementedError":
+            where, file, line = origin or (function, "?", 0)
+            place = f"NotImplementedError at {file} line {line}"
+            if where == function:
+                message = f"{function} is not implemented yet ({place})."
+            else:
+                message = f"{function} could not run: {where}, which it calls, is not implemented yet ({place})."
+            tb = ""  # the stub's own line says it all
+        else:
+            shown = f": {exc_message}" if exc_message else ""
+            message = f"{function} raised {kind}{shown}"
+        super().__init__(message, tb)
+
+    @property
+    def not_implemented(self) -> bool:
+        return self.exc_types[0] == "NotImplementedError"
+
+    def is_a(self, name: str) -> bool:
+        return name in self.exc_types
+
+
+# --- plain data ---------------------------------------------------------------------------------
+
+
+def to_plain(obj: Any, keep, depth: int = 0) -> Any:
+    """Return ``obj`` as plain data; objects that are not plain go to ``keep`` (-> Handle)."""
+    if depth > _MAX_DEPTH:
+        return keep(obj)
+    kind = type(obj)
+    if obj is None or kind in (bool, int, float, complex, str):
+        return obj
+    if isinstance(obj, np.ndarray):
+        if obj.dtype.kind not in _PLAIN_KINDS or obj.dtype.fields is not None:
+            return keep(obj)
+        return np.array(obj, copy=True, subok=False)
+    if isinstance(obj, np.generic):
+        if obj.dtype.kind not in _PLAIN_KINDS:
+            return keep(obj)
+        return np.array(obj, copy=True, subok=False)[()]
+    if kind in (tuple, list):
+        return kind(to_plain(item, keep, depth + 1) for item in obj)
+    if kind is dict:
+        return {_plain_key(key, keep): to_plain(value, keep, depth + 1) for key, value in obj.items()}
+    # Subclasses of the builtin scalars are flattened to the builtin (no student methods survive).
+    for base in (bool, int, float, complex, str):
+        if isinstance(obj, base):
+            return base(obj)
+    return keep(obj)
+
+
+def _plain_key(key: Any, keep) -> Any:
+    if isinstance(key, np.integer):
+        return int(key)
+    if isinstance(key, np.floating):
+        return float(key)
+    plain = to_plain(key, keep, _MAX_DEPTH)  # keys are scalars; anything deeper is opaque
+    return plain
+
+
+# --- running student code safely in this process ------------------------------------------------
+
+
+class _TimeUp(BaseException):
+    """Raised inside student code by the alarm; a BaseException so `except Exception` misses it."""
+
+
+class _BoundedText(io.TextIOBase):
+    """A text sink keeping the first ``limit`` characters written to it."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.parts: list[str] = []
+        self.kept = 0
+        self.dropped = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        text = str(text)
+        room = self.limit - self.kept
+        if room > 0:
+            self.parts.append(text[:room])
+            self.kept += min(room, len(text))
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def text(self) -> str:
+        out = "".join(self.parts)
+        if self.dropped:
+            out += f"\n... ({self.dropped} more characters not shown)"
+        return out
+
+
+@contextlib.contextmanager
+def _guarded(seconds: float):
+    """Raise _TimeUp in the running code after ``seconds`` (and again every 0.2 s while it keeps
+    running), and tell a real Ctrl-C apart from a KeyboardInterrupt raised by student code.
+
+    Signals only reach the main thread; elsewhere the code runs without a time limit.
+    """
+    state = {"timed_out": False, "interrupted": False}
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield state
+        return
+
+    def on_alarm(signum, frame):
+        state["timed_out"] = True
+        raise _TimeUp()
+
+    def on_interrupt(signum, frame):
+        state["interrupted"] = True
+        raise KeyboardInterrupt()
+
+    old_alarm = signal.signal(signal.SIGALRM, on_alarm)
+    old_interrupt = signal.signal(signal.SIGINT, on_interrupt)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3), 0.2)
+    try:
+        yield state
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old_alarm)
+        signal.signal(signal.SIGINT, old_interrupt)
+
+
+def _student_traceback(exc: BaseException, skip_file: str) -> str:
+    """The traceback of ``exc`` without the frames of the door itself."""
+    tb = traceback.TracebackException.from_exception(exc, capture_locals=False)
+    frames = [frame for frame in tb.stack if frame.filename != skip_file]
+    tb.stack = traceback.StackSummary.from_list(frames[-12:])
+    return "".join(tb.format()).rstrip()
+
+
+_module_counter = itertools.count()
+
+
+class InProcessDoor:
+    """The door with the student's side in this very process (students' local pytest runs).
+
+    ``time_limit`` is the budget, in seconds, for all student code run through this door: the
+    import and every call. One door serves one check; a fresh door loads the module afresh, so
+    no check can depend on state another check left behind.
+    """
+
+    def __init__(self, path: Path | str, *, time_limit: float = 30.0, label: str = "student") -> None:
+        self.path = Path(path)
+        self.time_limit = float(time_limit)
+        self.label = label
+        self.spent = 0.0
+        self._module: ModuleType | None = None
+        self._objects: dict[int, Any] = {}
+        self._ids = itertools.count(1)
+
+    # The student's side ---------------------------------------------------------------------
+
+    def _keep(self, obj: Any) -> Handle:
+        handle = Handle(next(self._ids), type(obj).__name__)
+        self._objects[handle.id] = obj
+        return handle
+
+    def _resolve(self, arg: Any) -> Any:
+        """Grader-side argument -> the object the student function receives (a fresh copy)."""
+        if isinstance(arg, Handle):
+            try:
+                return self._objects[arg.id]
+            except KeyError:
+                raise ValueError(f"{arg!r} does not belong to this door") from None
+        if isinstance(arg, np.ndarray):
+            return arg.copy()
+        if type(arg) in (tuple, list):
+            return type(arg)(self._resolve(item) for item in arg)
+        if type(arg) is dict:
+            return {key: self._resolve(value) for key, value in arg.items()}
+        return arg
+
+    def _run(self, what: str, thunk):
+        """Run ``thunk()`` (student code) under the remaining time budget, capturing its output
+        and warnings. Returns (result, warnings, output, seconds); raises StudentProblem."""
+        remaining = self.time_limit - self.spent
+        if remaining <= 0:
+            raise StudentTimeout(f"{what}: out of time (the limit is {self.time_limit:g} s per check).")
+        sink = _BoundedText(_OUTPUT_LIMIT)
+        started = time.perf_counter()
+        state: dict = {}
+        try:
+            with contextlib.ExitStack() as stack:
+                state = stack.enter_context(_guarded(remaining))
+                caught = stack.enter_context(warnings.catch_warnings(record=True))
+                warnings.simplefilter("always")
+                stack.enter_context(np.errstate(**np.geterr()))  # undo any np.seterr in student code
+                stack.enter_context(contextlib.redirect_stdout(sink))
+                stack.enter_context(contextlib.redirect_stderr(sink))
+                result = thunk()
+                if state.get("timed_out"):  # the student swallowed the alarm and carried on
+                    raise _TimeUp()
+        except BaseException as exc:  # noqa: BLE001 - everything from student code is contained
+            self.spent += time.perf_counter() - started
+            if state.get("interrupted"):
+                raise KeyboardInterrupt("grading interrupted") from None
+            if isinstance(exc, _TimeUp) or state.get("timed_out"):
+                raise StudentTimeout(
+                    f"{what} did not finish within the time limit ({self.time_limit:g} s per check)."
+                    " Look for an infinite loop, or a loop over elements that could be vectorised.",
+                    _output_note(sink.text()),
+                ) from None
+            raise _Raised(exc, sink.text()) from None
+        seconds = time.perf_counter() - started
+        self.spent += seconds
+        notes = tuple(
+            f"{w.category.__name__}: {w.message} ({Path(w.filename).name}:{w.lineno})" for w in caught
+        )
+        return result, notes, sink.text(), seconds
+
+    # The grader's side ----------------------------------------------------------------------
+
+    def open(self) -> None:
+        """Import the student's module (fresh). Raises StudentImportError on any failure."""
+        if self._module is not None:
+            return
+        name = f"_student_{self.label}_{next(_module_counter)}"
+        try:
+            self._module, _, _, _ = self._run(
+                f"importing {self.path.name}", lambda: load_module(self.path, name)
+            )
+        except _Raised as raised:
+            exc = raised.exc
+            tb = _student_traceback(exc, __file__)
+            raise StudentImportError(
+                f"{self.path.name} could not be imported: {type(exc).__name__}: {exc}",
+                tb + _output_note(raised.output),
+            ) from None
+        except StudentTimeout as timeout:
+            raise StudentImportError(f"importing {self.path.name} did not finish in time.", timeout.details) from None
+
+    def has(self, function: str) -> bool:
+        self.open()
+        return callable(getattr(self._module, function, None))
+
+    def call(self, function: str, *args: Any, **kwargs: Any) -> CallOutcome:
+        """Call ``function`` of the student's module. Raises StudentProblem on any failure."""
+        self.open()
+        target = getattr(self._module, function, None)
+        if not callable(target):
+            raise MissingFunction(
+                f"{self.path.name} has no function named {function} (check the spelling; "
+                "the names come from the assignment's stub)."
+            )
+        call_args = tuple(self._resolve(a) for a in args)
+        call_kwargs = {k: self._resolve(v) for k, v in kwargs.items()}
+        try:
+            value, notes, output, seconds = self._run(function, lambda: target(*call_args, **call_kwargs))
+        except _Raised as raised:
+            exc = raised.exc
+            types = tuple(cls.__name__ for cls in type(exc).__mro__)
+            frames = traceback.extract_tb(exc.__traceback__)
+            origin = (frames[-1].name, Path(frames[-1].filename).name, frames[-1].lineno or 0) if frames else None
+            raise StudentRaised(
+                function, types, str(exc), _student_traceback(exc, __file__) + _output_note(raised.output), origin
+            ) from None
+        plain = to_plain(value, self._keep)
+        return CallOutcome(
+            function=function,
+            value=plain,
+            args_after=tuple(to_plain(a, self._keep) for a in call_args),
+            kwargs_after={k: to_plain(v, self._keep) for k, v in call_kwargs.items()},
+            warnings=notes,
+            output=output,
+            seconds=seconds,
+        )
+
+    def close(self) -> None:
+        self._objects.clear()
+        self._module = None
+
+
+class _Raised(Exception):
+    """Internal: student code raised ``exc`` after printing ``output``."""
+
+    def __init__(self, exc: BaseException, output: str = "") -> None:
+        super().__init__(exc)
+        self.exc = exc
+        self.output = output
+
+
+def _output_note(text: str) -> str:
+    return f"\nYour code printed:\n{text}" if text.strip() else ""

@@ -1,0 +1,144 @@
+"""Running checks: one fresh door per check, every failure contained, a result for every check."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .checks import Check, Context, Suite
+from .door import InProcessDoor, StudentProblem
+from .verdicts import CheckFailure
+
+__all__ = ["CheckResult", "GraderError", "Limits", "grade_suite", "run_check"]
+
+
+class GraderError(Exception):
+    """The grader itself cannot go on (missing reference, broken reference, bad arguments)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits on student code. ``check_seconds`` is the time one check's student code may take
+    in all (import included); the reference's time does not count."""
+
+    check_seconds: float = 30.0
+
+    def __post_init__(self) -> None:
+        if not self.check_seconds > 0:
+            raise ValueError(f"check_seconds must be positive, got {self.check_seconds!r}")
+
+
+@dataclass
+class CheckResult:
+    check: Check
+    score: float
+    output: str
+    seconds: float
+    internal_error: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.check.full_name
+
+    @property
+    def max_score(self) -> float:
+        return self.check.points
+
+    @property
+    def passed(self) -> bool:
+        return self.score >= self.check.points
+
+    @property
+    def status(self) -> str:
+        return "passed" if self.passed else "failed"
+
+
+class _ReferenceDoor(InProcessDoor):
+    """The door to the reference: a failure there is the grader's problem, not the student's."""
+
+    def call(self, function, *args, **kwargs):
+        try:
+            return super().call(function, *args, **kwargs)
+        except StudentProblem as problem:
+            raise GraderError(f"the reference solution failed: {problem.describe()}") from None
+
+    def open(self) -> None:
+        try:
+            super().open()
+        except StudentProblem as problem:
+            raise GraderError(f"the reference solution failed to load: {problem.describe()}") from None
+
+
+def _failure_text(failure: CheckFailure | StudentProblem) -> str:
+    label = getattr(failure, "case", None)
+    prefix = f"Case: {label}\n" if label else ""
+    return prefix + failure.describe()
+
+
+def run_check(
+    check: Check,
+    module_path: Path | None,
+    *,
+    reference_path: Path | None = None,
+    limits: Limits = Limits(),
+) -> CheckResult:
+    """Run one check against the module at ``module_path`` and return its result. Never raises
+    for anything student code does; a real Ctrl-C (KeyboardInterrupt) still stops grading."""
+    started = time.perf_counter()
+
+    def result(score: float, output: str, internal: bool = False) -> CheckResult:
+        return CheckResult(check, score, output, time.perf_counter() - started, internal)
+
+    if module_path is None or not Path(module_path).is_file():
+        where = f"{check.assignment}/{check.assignment}.py"
+        return result(0.0, f"Not graded: the submission has no file {where}.")
+    student = InProcessDoor(module_path, time_limit=limits.check_seconds, label=check.assignment)
+    reference = None
+    if check.needs_reference:
+        if reference_path is None or not Path(reference_path).is_file():
+            raise GraderError(f"{check.full_name} needs the reference solution, which was not found at {reference_path}")
+        reference = _ReferenceDoor(reference_path, time_limit=600.0, label=f"reference_{check.assignment}")
+    try:
+        student.open()
+        check.run(Context(check, student, reference))
+    except (CheckFailure, StudentProblem) as failure:
+        return result(0.0, _failure_text(failure))
+    except GraderError:
+        raise
+    except Exception:  # a bug in the check itself: the student must not silently pay for it
+        return result(
+            0.0,
+            "The grader failed while running this check (this is not your fault; please report it):\n"
+            + traceback.format_exc(limit=-6),
+            internal=True,
+        )
+    finally:
+        student.close()
+        if reference is not None:
+            reference.close()
+    return result(check.points, "passed")
+
+
+def grade_suite(
+    suite: Suite,
+    submission_dir: Path,
+    *,
+    include_hidden: bool,
+    solutions_dir: Path | None = None,
+    limits: Limits = Limits(),
+    only: Sequence[str] | None = None,
+) -> list[CheckResult]:
+    """Run every check of ``suite`` (public, plus hidden when asked) on one submission."""
+    module_path = Path(submission_dir) / suite.module_file
+    reference_path = Path(solutions_dir) / suite.module_file if solutions_dir is not None else None
+    results = []
+    for check in suite.checks(include_hidden):
+        if only is not None and check.name not in only:
+            continue
+        results.append(
+            run_check(check, module_path if module_path.is_file() else None, reference_path=reference_path, limits=limits)
+        )
+    return results

@@ -1,0 +1,265 @@
+"""Verdicts: the few reusable judgements every check is built from.
+
+Each ``expect_*`` function takes plain data that came back through the door and either returns
+quietly or raises :class:`CheckFailure` with a message a student can act on: the function, the
+output's name, expected against actual (a shape, or the worst element with its index and both
+values), the tolerance, and a hint when a known mistake fits the symptom.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .door import CallOutcome, Handle, StudentProblem, StudentRaised
+from .tolerances import Tolerance
+
+__all__ = [
+    "CheckFailure",
+    "Hint",
+    "case",
+    "expect_array",
+    "expect_close",
+    "expect_dtype",
+    "expect_equal",
+    "expect_finite",
+    "expect_no_warnings",
+    "expect_raises",
+    "expect_shape",
+    "expect_unchanged",
+    "format_index",
+    "format_number",
+]
+
+
+class CheckFailure(Exception):
+    """A verdict went against the student's answer."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def describe(self) -> str:
+        return self.message + (f"\nHint: {self.hint}" if self.hint else "")
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A known mistake: its symptom (a predicate on the student's answer) and the advice."""
+
+    text: str
+    applies: Callable[[Any], bool]
+
+    @classmethod
+    def if_close(cls, alternative: Any, text: str, tolerance: Tolerance | np.ndarray | None = None) -> "Hint":
+        """The hint fits when the answer equals ``alternative`` (what the mistake would give)."""
+        alternative = np.asarray(alternative)
+
+        def applies(actual: Any) -> bool:
+            actual = np.asarray(actual)
+            if actual.shape != alternative.shape or actual.dtype.kind not in "biuf":
+                return False
+            if tolerance is None:
+                return bool(np.array_equal(actual, alternative))
+            bound = tolerance.bound(alternative) if isinstance(tolerance, Tolerance) else tolerance
+            with np.errstate(invalid="ignore"):
+                return bool(np.all(np.abs(actual.astype(np.float64) - alternative) <= bound))
+
+        return cls(text, applies)
+
+
+def _first_hint(hints: Iterable[Hint], actual: Any) -> str | None:
+    for hint in hints:
+        try:
+            if hint.applies(actual):
+                return hint.text
+        except Exception:  # a hint is advice; a hint that cannot judge this answer stays silent
+            continue
+    return None
+
+
+@contextlib.contextmanager
+def case(label: str):
+    """Name the case (a row of a check's table) in any failure raised inside the block."""
+    try:
+        yield
+    except (CheckFailure, StudentProblem) as failure:
+        if getattr(failure, "case", None) is None:
+            failure.case = label
+        raise
+
+
+# --- formatting ---------------------------------------------------------------------------------
+
+
+def format_number(x: Any) -> str:
+    if isinstance(x, (bool, np.bool_)):
+        return str(bool(x))
+    if isinstance(x, (int, np.integer)):
+        return str(int(x))
+    if isinstance(x, (float, np.floating)):
+        return f"{float(x):.10g}"
+    return repr(x)
+
+
+def format_index(name: str, index: tuple) -> str:
+    if not index:
+        return name
+    return f"{name}[{', '.join(str(int(i)) for i in index)}]"
+
+
+def _describe_value(value: Any) -> str:
+    if isinstance(value, Handle):
+        return f"an object of type {value.type_name}"
+    if isinstance(value, np.ndarray):
+        return f"a NumPy array of shape {value.shape} and dtype {value.dtype}"
+    return f"{type(value).__name__} {value!r}"[:200]
+
+
+# --- verdicts -------------------------------------------------------------------------------------
+
+
+def expect_array(value: Any, name: str, function: str) -> np.ndarray:
+    """``value`` must be a NumPy array (the contract's outputs are arrays, not lists)."""
+    if isinstance(value, np.ndarray):
+        return value
+    hint = None
+    if isinstance(value, (list, tuple)):
+        hint = "wrap the result with np.array(...) or build it with NumPy operations."
+    elif value is None:
+        hint = "did you forget the return statement?"
+    raise CheckFailure(f"{function} should return {name} as a NumPy array, but returned {_describe_value(value)}.", hint)
+
+
+def expect_shape(array: np.ndarray, shape: tuple, name: str, function: str, hints: Sequence[Hint] = ()) -> None:
+    if array.shape != tuple(shape):
+        raise CheckFailure(
+            f"{function}: {name} has shape {array.shape} but should have shape {tuple(shape)}.",
+            _first_hint(hints, array),
+        )
+
+
+_KIND_WORDS = {"f": "floating-point", "i": "integer", "u": "integer", "b": "boolean"}
+
+
+def expect_dtype(array: np.ndarray, kinds: str, name: str, function: str, hint: str | None = None) -> None:
+    """``array.dtype.kind`` must be one of ``kinds`` (for example "iu" for any integer dtype)."""
+    if array.dtype.kind not in kinds:
+        wanted = " or ".join(sorted({_KIND_WORDS.get(k, k) for k in kinds}))
+        raise CheckFailure(f"{function}: {name} has dtype {array.dtype} but should have a {wanted} dtype.", hint)
+
+
+def expect_finite(array: np.ndarray, name: str, function: str, hint: str | None = None) -> None:
+    if array.dtype.kind not in "fc":
+        return
+    bad = ~np.isfinite(array)
+    if bad.any():
+        index = tuple(np.argwhere(bad)[0])
+        raise CheckFailure(
+            f"{function}: {name} contains {int(bad.sum())} non-finite values (NaN or inf) out of "
+            f"{array.size}; the first is {format_index(name, index)} = {format_number(array[index])}.",
+            hint,
+        )
+
+
+def expect_close(
+    actual: np.ndarray,
+    expected: np.ndarray,
+    name: str,
+    function: str,
+    *,
+    tolerance: Tolerance | np.ndarray,
+    source: str,
+    hints: Sequence[Hint] = (),
+) -> None:
+    """Element-wise ``|actual - expected| <= bound``; reports the worst element by how many
+    times its error exceeds its own bound, and how many elements fail."""
+    expected = np.asarray(expected, dtype=np.float64)
+    expect_shape(actual, expected.shape, name, function, hints)
+    if actual.dtype.kind not in "biuf":
+        raise CheckFailure(f"{function}: {name} has dtype {actual.dtype}; expected real numbers.")
+    bound = tolerance.bound(expected) if isinstance(tolerance, Tolerance) else np.broadcast_to(tolerance, expected.shape)
+    values = actual.astype(np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        error = np.abs(values - expected)
+        error = np.where(np.isnan(error) & ~(np.isnan(values) & np.isnan(expected)), np.inf, error)
+        error = np.where(values == expected, 0.0, error)  # equal infinities are equal
+        ratio = np.where(error == 0, 0.0, error / bound)
+    failing = ratio > 1
+    if not failing.any():
+        return
+    index = np.unravel_index(int(np.argmax(ratio)), ratio.shape) if ratio.ndim else ()
+    tol_text = str(tolerance) if isinstance(tolerance, Tolerance) else "its per-element bound"
+    raise CheckFailure(
+        f"{function}: {name} does not match {source}. Worst element: {format_index(name, index)} is "
+        f"{format_number(values[index])} but should be {format_number(expected[index])} "
+        f"(|difference| {format_number(error[index])} > tolerance {float(bound[index]):.3g}; {tol_text}). "
+        f"{int(failing.sum())} of {failing.size} elements are outside the tolerance.",
+        _first_hint(hints, actual),
+    )
+
+
+def expect_equal(
+    actual: np.ndarray, expected: np.ndarray, name: str, function: str, *, source: str, hints: Sequence[Hint] = ()
+) -> None:
+    """Exact equality (labels, counts, indices); lists the first few mismatches."""
+    expected = np.asarray(expected)
+    expect_shape(actual, expected.shape, name, function, hints)
+    wrong = actual != expected
+    if not np.any(wrong):
+        return
+    where = [tuple(i) for i in np.argwhere(wrong)[:3]]
+    shown = "; ".join(
+        f"{format_index(name, i)} is {format_number(actual[i])} but should be {format_number(expected[i])}" for i in where
+    )
+    raise CheckFailure(
+        f"{function}: {name} does not match {source} at {int(np.sum(wrong))} of {wrong.size} positions: {shown}.",
+        _first_hint(hints, actual),
+    )
+
+
+def expect_unchanged(function: str, names: Sequence[str], before: Sequence[Any], outcome: CallOutcome) -> None:
+    """The positional arguments named ``names`` must be as they were before the call."""
+    for name, old, new in zip(names, before, outcome.args_after):
+        if isinstance(old, np.ndarray):
+            same = isinstance(new, np.ndarray) and new.shape == old.shape and np.array_equal(new, old, equal_nan=old.dtype.kind == "f")
+        else:
+            same = type(new) is type(old) and new == old
+        if not same:
+            raise CheckFailure(
+                f"{function} modified its input {name}; inputs must be left unchanged.",
+                "work on a copy (x = x.astype(np.float64) or x.copy()) instead of operators like "
+                "-=, /= or slice assignment on an argument.",
+            )
+
+
+def expect_raises(function: str, attempt: Callable[[], CallOutcome], exc_name: str, what: str) -> StudentRaised:
+    """``attempt()`` (a door call) must raise ``exc_name`` (or a subclass)."""
+    try:
+        outcome = attempt()
+    except StudentRaised as raised:
+        if raised.not_implemented:
+            raise
+        if not raised.is_a(exc_name):
+            raise CheckFailure(
+                f"{function} should raise {exc_name} when {what}, but raised {raised.exc_types[0]}"
+                + (f": {raised.exc_message}" if raised.exc_message else "")
+                + "."
+            ) from None
+        return raised
+    raise CheckFailure(
+        f"{function} should raise {exc_name} when {what}, but it returned {_describe_value(outcome.value)}.",
+        f"check the argument at the start of the function and raise {exc_name}('...') with a message naming it.",
+    )
+
+
+def expect_no_warnings(outcome: CallOutcome) -> None:
+    if outcome.warnings:
+        raise CheckFailure(
+            f"{outcome.function} issued {len(outcome.warnings)} warning(s); the first: {outcome.warnings[0]}.",
+        )
