@@ -74,18 +74,20 @@ def solution_regions(source: str, filename: str = "<source>") -> list[tuple[int,
 
 
 def solution_lines(source: str) -> list[str]:
-    """The stripped, non-empty lines inside the solution regions (what must never leak)."""
+    """The stripped lines inside the solution regions that carry content (a name, a number, a
+    word): what must never reach a student. Pure punctuation such as ``)`` is left out."""
     lines = source.splitlines()
     return [
         lines[i].strip()
         for begin, end in solution_regions(source)
         for i in range(begin + 1, end)
-        if lines[i].strip()
+        if any(ch.isalnum() for ch in lines[i])
     ]
 
 
 def make_stub(source: str, filename: str = "<source>") -> str:
     """The student's version of a solution module."""
+    regions = solution_regions(source, filename)
     tree = ast.parse(source, filename)
     functions = [
         (node.lineno, node.end_lineno, node.name)
@@ -95,7 +97,7 @@ def make_stub(source: str, filename: str = "<source>") -> str:
     lines = source.splitlines(keepends=True)
     out: list[str] = []
     cursor = 0
-    for begin, end in solution_regions(source, filename):
+    for begin, end in regions:
         out.extend(lines[cursor:begin])
         line_number = begin + 1
         enclosing = [f for f in functions if f[0] < line_number <= f[1]]

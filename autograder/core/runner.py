@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .checks import Check, Context, Suite
-from .door import InProcessDoor, StudentProblem
+from .door import InProcessDoor, StudentImportError, StudentProblem
 from .verdicts import CheckFailure
 
 __all__ = ["CheckResult", "GraderError", "Limits", "grade_suite", "run_check"]
@@ -38,6 +38,7 @@ class CheckResult:
     output: str
     seconds: float
     internal_error: bool = False
+    import_failed: bool = False
 
     @property
     def name(self) -> str:
@@ -89,8 +90,8 @@ def run_check(
     for anything student code does; a real Ctrl-C (KeyboardInterrupt) still stops grading."""
     started = time.perf_counter()
 
-    def result(score: float, output: str, internal: bool = False) -> CheckResult:
-        return CheckResult(check, score, output, time.perf_counter() - started, internal)
+    def result(score: float, output: str, internal: bool = False, import_failed: bool = False) -> CheckResult:
+        return CheckResult(check, score, output, time.perf_counter() - started, internal, import_failed)
 
     if module_path is None or not Path(module_path).is_file():
         where = f"{check.assignment}/{check.assignment}.py"
@@ -104,6 +105,8 @@ def run_check(
     try:
         student.open()
         check.run(Context(check, student, reference))
+    except StudentImportError as failure:
+        return result(0.0, _failure_text(failure), import_failed=True)
     except (CheckFailure, StudentProblem) as failure:
         return result(0.0, _failure_text(failure))
     except GraderError:
@@ -134,11 +137,17 @@ def grade_suite(
     """Run every check of ``suite`` (public, plus hidden when asked) on one submission."""
     module_path = Path(submission_dir) / suite.module_file
     reference_path = Path(solutions_dir) / suite.module_file if solutions_dir is not None else None
-    results = []
+    results: list[CheckResult] = []
+    broken_import: CheckResult | None = None
     for check in suite.checks(include_hidden):
         if only is not None and check.name not in only:
             continue
-        results.append(
-            run_check(check, module_path if module_path.is_file() else None, reference_path=reference_path, limits=limits)
-        )
+        if broken_import is not None:  # importing is deterministic: do not pay for it again
+            results.append(CheckResult(check, 0.0, broken_import.output, 0.0, import_failed=True))
+            continue
+        outcome = run_check(check, module_path if module_path.is_file() else None,
+                            reference_path=reference_path, limits=limits)
+        if outcome.import_failed:
+            broken_import = outcome
+        results.append(outcome)
     return results

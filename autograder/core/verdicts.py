@@ -22,6 +22,7 @@ __all__ = [
     "CheckFailure",
     "Hint",
     "case",
+    "describe_value",
     "expect_array",
     "expect_close",
     "expect_dtype",
@@ -46,6 +47,8 @@ class CheckFailure(Exception):
 
     def describe(self) -> str:
         return self.message + (f"\nHint: {self.hint}" if self.hint else "")
+
+    __str__ = describe
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ def format_index(name: str, index: tuple) -> str:
     return f"{name}[{', '.join(str(int(i)) for i in index)}]"
 
 
-def _describe_value(value: Any) -> str:
+def describe_value(value: Any) -> str:
     if isinstance(value, Handle):
         return f"an object of type {value.type_name}"
     if isinstance(value, np.ndarray):
@@ -133,7 +136,7 @@ def expect_array(value: Any, name: str, function: str) -> np.ndarray:
         hint = "wrap the result with np.array(...) or build it with NumPy operations."
     elif value is None:
         hint = "did you forget the return statement?"
-    raise CheckFailure(f"{function} should return {name} as a NumPy array, but returned {_describe_value(value)}.", hint)
+    raise CheckFailure(f"{function} should return {name} as a NumPy array, but returned {describe_value(value)}.", hint)
 
 
 def expect_shape(array: np.ndarray, shape: tuple, name: str, function: str, hints: Sequence[Hint] = ()) -> None:
@@ -253,7 +256,7 @@ def expect_raises(function: str, attempt: Callable[[], CallOutcome], exc_name: s
             ) from None
         return raised
     raise CheckFailure(
-        f"{function} should raise {exc_name} when {what}, but it returned {_describe_value(outcome.value)}.",
+        f"{function} should raise {exc_name} when {what}, but it returned {describe_value(outcome.value)}.",
         f"check the argument at the start of the function and raise {exc_name}('...') with a message naming it.",
     )
 

@@ -17,6 +17,7 @@ from ...core.verdicts import (
     CheckFailure,
     Hint,
     case,
+    describe_value,
     expect_array,
     expect_close,
     expect_dtype,
@@ -178,6 +179,11 @@ class VoteCase:
     expected: tuple[int, ...]
     mistakes: tuple[tuple[str, tuple[int, ...]], ...] = ()  # (hint, what the mistake answers)
 
+    def nearest_indices(self) -> np.ndarray:
+        """The row of X_train nearest to each test point (the first of its cluster)."""
+        sizes = [len(ranked) for ranked in self.ranked_labels]
+        return np.cumsum([0] + sizes[:-1])
+
     def data(self, label_dtype=np.int64) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         positions, labels, tests = [], [], []
         for cluster, ranked in enumerate(self.ranked_labels):
@@ -194,6 +200,7 @@ K_PLUS_ONE = "your answers match a vote of the k + 1 nearest neighbours: take ex
 FARTHEST = "your answers match the farthest training points: np.argsort sorts ascending, the nearest come first."
 NEAREST_ONLY = "your answers match the nearest neighbour alone: all k nearest neighbours must vote."
 TIE_LARGEST = "a tie in the vote must go to the smallest label (np.bincount(labels).argmax() does that); yours went to the largest."
+INDICES = "your answers look like indices of training points, not their labels: look the labels up in y_train."
 TIE_NEAREST = (
     "a tie in the vote must go to the smallest label, not to the label seen first (the nearest); "
     "collections.Counter.most_common and 'first maximum in neighbour order' do the latter."
@@ -241,6 +248,7 @@ def check_votes(ctx, rows: list[VoteCase]) -> None:
                 X_train, y_train, X_test = row.data(label_dtype)
                 y_pred = call_predict(ctx, X_train, y_train, X_test, row.k)
                 hints = [Hint.if_close(np.array(answer), hint) for hint, answer in row.mistakes]
+                hints.append(Hint.if_close(row.nearest_indices(), INDICES))
                 expect_equal(y_pred, np.array(row.expected), "y_pred", "knn_predict",
                              source=f"the majority vote of the {row.k} nearest", hints=hints)
 
@@ -327,7 +335,7 @@ FOLD_MISTAKES = [
     ("every fold is perfect: the validation rows must not be part of the training rows.", [1.0, 1.0, 1.0]),
     ("accuracies are fractions in [0, 1], not percentages.", [25.0, 200 / 3, 0.0]),
     ("your folds look like X[i::num_folds] (every num_folds-th row); the contract's folds are "
-     "consecutive rows, np.array_split(X, num_folds).", [0.5, 0.0, 0.0]),
+     "consecutive rows, np.array_split(X, num_folds).", [0.5, 1 / 3, 0.0]),
 ]
 
 
@@ -335,19 +343,19 @@ def accuracy_table(ctx, X, y, k_choices, num_folds) -> dict:
     """The student's result checked for structure: {k: num_folds floats in [0, 1]}."""
     value = ctx.student.call("cross_validate_k", X, y, k_choices, num_folds=num_folds).value
     if not isinstance(value, dict):
-        raise CheckFailure(f"cross_validate_k should return a dict {{k: [accuracies]}}, but returned {type(value).__name__}.")
+        raise CheckFailure(f"cross_validate_k should return a dict {{k: [accuracies]}}, but returned {describe_value(value)}.")
     if set(value) != set(k_choices):
         raise CheckFailure(f"cross_validate_k: the dict's keys are {sorted(value, key=repr)} but should be the k_choices {list(k_choices)}.")
     table = {}
-    for k in k_choices:
-        accuracies = value[k]
+    for key in k_choices:
+        accuracies = value[key]
         if isinstance(accuracies, np.ndarray):
             accuracies = accuracies.tolist()
         if not isinstance(accuracies, (list, tuple)) or not all(isinstance(a, (int, float, np.number)) for a in accuracies):
-            raise CheckFailure(f"cross_validate_k: result[{k}] should be a list of num_folds accuracies (floats); got {accuracies!r}.")
+            raise CheckFailure(f"cross_validate_k: result[{key}] should be a list of num_folds accuracies (floats); got {accuracies!r}.")
         if len(accuracies) != num_folds:
-            raise CheckFailure(f"cross_validate_k: result[{k}] has {len(accuracies)} accuracies but num_folds is {num_folds}.")
-        table[k] = np.array(accuracies, dtype=np.float64)
+            raise CheckFailure(f"cross_validate_k: result[{key}] has {len(accuracies)} accuracies but num_folds is {num_folds}.")
+        table[key] = np.array(accuracies, dtype=np.float64)
     return table
 
 

@@ -1,0 +1,3 @@
+"""The module never finishes importing."""
+while True:
+    pass

@@ -1,0 +1,2 @@
+"""The submission has no cross_validate_k (deleted after the reference definitions)."""
+del cross_validate_k

@@ -1,0 +1,44 @@
+"""Every check proves itself on a bug: each file of tests/bugbank/<assignment>/ is a realistic
+buggy (or correct but differently written) implementation of some functions. Laid over the
+reference, it must fail exactly the checks its FAILS names, and the failure named in HINTS must
+carry that hint. Correct alternatives (FAILS empty) must keep full marks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from autograder.cli import grade
+from autograder.suites import ASSIGNMENTS, load_suite
+from conftest import BUGBANK, module_constants, overlay_submission
+
+CASES = sorted(p for assignment in ASSIGNMENTS for p in (BUGBANK / assignment).glob("*.py"))
+
+
+def test_bank_is_big_enough():
+    for assignment in ASSIGNMENTS:
+        files = list((BUGBANK / assignment).glob("*.py"))
+        buggy = [f for f in files if module_constants(f).get("FAILS")]
+        correct = [f for f in files if module_constants(f).get("FAILS") == set()]
+        assert len(buggy) >= 10, f"{assignment}: only {len(buggy)} buggy implementations"
+        assert len(correct) >= 2, f"{assignment}: only {len(correct)} correct alternatives"
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_bug_loses_exactly_the_expected_checks(path: Path, tmp_path: Path):
+    assignment = path.parent.name
+    constants = module_constants(path)
+    expected = constants["FAILS"]
+    names = {c.name for c in load_suite(assignment).checks()}
+    assert expected <= names, f"FAILS names unknown checks: {expected - names}"
+    results = grade(overlay_submission(tmp_path, assignment, path), [assignment])
+    failed = {r.check.name for r in results if not r.passed}
+    assert not [r.name for r in results if r.internal_error], "the grader itself failed"
+    report = "\n".join(f"{r.check.name}: {r.output.splitlines()[:3]}" for r in results if not r.passed)
+    assert failed == expected, (
+        f"unexpected failures: {sorted(failed - expected)}; unexpected passes: {sorted(expected - failed)}\n{report}"
+    )
+    for check, hint in constants.get("HINTS", {}).items():
+        output = next(r.output for r in results if r.check.name == check)
+        assert "Hint:" in output and hint in output, f"{check} should hint {hint!r}; it said:\n{output}"

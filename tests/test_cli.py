@@ -1,0 +1,116 @@
+"""The instructor's command line, end to end in a subprocess, and Gradescope's results.json."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from autograder.suites import load_suite
+from conftest import ROOT, run_cli
+
+KNN_POINTS = sum(c.points for c in load_suite("knn").checks())
+KNN_CHECKS = len(load_suite("knn").checks())
+
+# Gradescope's results.json, as far as we write it (https://gradescope-autograders.readthedocs.io).
+RESULTS_SCHEMA = {
+    "type": "object",
+    "required": ["score", "tests"],
+    "properties": {
+        "score": {"type": "number", "minimum": 0},
+        "execution_time": {"type": "number", "minimum": 0},
+        "output": {"type": "string"},
+        "visibility": {"enum": ["hidden", "after_due_date", "after_published", "visible"]},
+        "stdout_visibility": {"enum": ["hidden", "after_due_date", "after_published", "visible"]},
+        "tests": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "score", "max_score", "status", "output", "visibility"],
+                "additionalProperties": False,
+                "properties": {
+                    "name": {"type": "string", "pattern": "^[a-z0-9_]+/[a-z_]+/[a-z0-9_]+$"},
+                    "score": {"type": "number", "minimum": 0},
+                    "max_score": {"type": "number", "exclusiveMinimum": 0},
+                    "status": {"enum": ["passed", "failed"]},
+                    "output": {"type": "string"},
+                    "visibility": {"enum": ["hidden", "after_due_date", "after_published", "visible"]},
+                },
+            },
+        },
+    },
+}
+
+
+def grade_json(tmp_path, *args):
+    out = tmp_path / "out.json"
+    proc = run_cli("grade", *args, "--json", str(out))
+    assert proc.returncode == 0, proc.stderr
+    payload = json.loads(out.read_text())
+    jsonschema.validate(payload, RESULTS_SCHEMA)
+    assert payload["score"] == pytest.approx(sum(t["score"] for t in payload["tests"]))
+    return proc, payload
+
+
+def test_reference_gets_full_marks(tmp_path):
+    proc, payload = grade_json(tmp_path, "solutions")
+    assert payload["score"] == KNN_POINTS == 30
+    assert len(payload["tests"]) == KNN_CHECKS
+    assert all(t["status"] == "passed" for t in payload["tests"])
+    assert {t["visibility"] for t in payload["tests"]} == {"visible", "after_published"}
+    assert ["Total", f"{KNN_POINTS:g}/{KNN_POINTS:g}"] in [line.split() for line in proc.stdout.splitlines()]
+
+
+def test_stubs_get_zero_with_a_clear_message(tmp_path):
+    proc, payload = grade_json(tmp_path, "assignments")
+    assert payload["score"] == 0
+    assert len(payload["tests"]) == KNN_CHECKS
+    for test in payload["tests"]:
+        assert test["status"] == "failed"
+        assert "is not implemented yet" in test["output"], test
+        assert "Traceback" not in test["output"]
+    assert f"0/{KNN_POINTS:g}" in proc.stdout
+
+
+def test_missing_assignment_is_zero_not_dropped(tmp_path):
+    (tmp_path / "sub" / "svm").mkdir(parents=True)
+    proc, payload = grade_json(tmp_path, str(tmp_path / "sub"), "--assignment", "knn")
+    assert payload["score"] == 0 and len(payload["tests"]) == KNN_CHECKS
+    assert all("has no file knn/knn.py" in t["output"] for t in payload["tests"])
+    assert "holds none of knn/knn.py" in proc.stderr
+
+
+def test_public_only_skips_hidden_checks(tmp_path):
+    _, payload = grade_json(tmp_path, "solutions", "--public-only")
+    assert payload["score"] == sum(c.points for c in load_suite("knn").checks(include_hidden=False))
+    assert {t["visibility"] for t in payload["tests"]} == {"visible"}
+
+
+def test_partly_wrong_example_is_partly_right(tmp_path):
+    proc, payload = grade_json(tmp_path, "examples/partly_wrong")
+    assert 0 < payload["score"] < KNN_POINTS
+    assert "Hint:" in proc.stdout and "What went wrong" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["grade", "no/such/folder"], "does not exist"),
+        (["grade", "solutions", "--assignment", "nope"], "unknown assignment(s) nope"),
+        (["grade", "solutions", "--timeout", "0"], "--timeout must be positive"),
+        (["grade", "solutions", "--solutions", "no/such/solutions"], "reference solution"),
+    ],
+)
+def test_grader_errors_exit_nonzero_with_a_reason(args, message):
+    proc = run_cli(*args)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+
+
+def test_demo_prints_both_tables():
+    proc = run_cli("demo")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("knn total") == 2
+    assert f"Total {KNN_POINTS:g}/{KNN_POINTS:g}".split() in [line.split() for line in proc.stdout.splitlines()]
+    assert (ROOT / "examples" / "partly_wrong" / "knn" / "knn.py").is_file()

@@ -1,0 +1,173 @@
+"""Stubs and the student bundle come from the single source and carry no solution."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from autograder.release import (
+    BEGIN,
+    END,
+    SourceError,
+    assignments_drift,
+    make_stub,
+    solution_lines,
+    write_bundle,
+)
+from autograder.suites import ASSIGNMENTS
+from conftest import ROOT, SOLUTIONS
+
+
+def test_committed_stubs_match_the_generator():
+    assert assignments_drift() == [], "run `python -m autograder stubs` (or `bash dev.sh stubs`)"
+
+
+def test_drift_is_detected(tmp_path):
+    shutil.copytree(ROOT / "assignments", tmp_path / "assignments")
+    stub = tmp_path / "assignments" / "knn" / "knn.py"
+    stub.write_text(stub.read_text().replace("Euclidean", "Euclidian"))
+    assert assignments_drift(target=tmp_path / "assignments") == ["knn/knn.py (differs)"]
+    stub.unlink()
+    assert assignments_drift(target=tmp_path / "assignments") == ["knn/knn.py (missing)"]
+
+
+def signatures(source: str) -> dict:
+    tree = ast.parse(source)
+    return {
+        node.name: (ast.dump(node.args), ast.get_docstring(node))
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")
+    }
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_stub_keeps_signatures_and_docstrings_and_raises(assignment):
+    source = (SOLUTIONS / assignment / f"{assignment}.py").read_text()
+    stub = make_stub(source)
+    assert signatures(stub) == signatures(source)
+    assert ast.get_docstring(ast.parse(stub)) == ast.get_docstring(ast.parse(source))
+    for name in signatures(source):
+        assert f'raise NotImplementedError("{name} is not implemented yet' in stub
+    assert BEGIN not in stub and END not in stub
+    stub_lines = {line.strip() for line in stub.splitlines()}
+    for line in solution_lines(source):
+        assert line not in stub_lines
+
+
+def test_make_stub_names_the_innermost_function_and_drops_module_level_regions():
+    source = f'''
+{BEGIN}
+def _helper():
+    return 42
+{END}
+
+
+def outer(x):
+    """Doc."""
+    def inner(y):
+        {BEGIN}
+        return y + 1
+        {END}
+    {BEGIN}
+    return inner(x)
+    {END}
+'''
+    stub = make_stub(source)
+    assert "_helper" not in stub and "return" not in stub
+    assert '        raise NotImplementedError("inner is not implemented yet' in stub
+    assert '    raise NotImplementedError("outer is not implemented yet' in stub
+    ast.parse(stub)
+
+
+@pytest.mark.parametrize(
+    "source, problem",
+    [
+        (f"def f():\n    {BEGIN}\n    return 1\n", "without ### END"),
+        (f"def f():\n    {END}\n", "without ### BEGIN"),
+        (f"def f():\n    {BEGIN}\n    {BEGIN}\n    {END}\n", "inside another"),
+        ("def f():\n    ### BEGIN SOLUTIONS\n    return 1\n", "malformed marker"),
+    ],
+)
+def test_malformed_regions_are_rejected(source, problem):
+    with pytest.raises(SourceError, match=problem):
+        make_stub(source)
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bundle") / "student"
+    write_bundle(out)
+    return out
+
+
+def bundle_texts(bundle):
+    return {p: p.read_text() for p in bundle.rglob("*") if p.is_file()}
+
+
+def bundle_lines(bundle):
+    """Every stripped line of every file of the bundle, with the files it occurs in."""
+    lines: dict[str, list[str]] = {}
+    for p, text in bundle_texts(bundle).items():
+        for line in text.splitlines():
+            lines.setdefault(line.strip(), []).append(str(p.relative_to(bundle)))
+    return lines
+
+
+def test_bundle_holds_no_solution_line(bundle):
+    lines = bundle_lines(bundle)
+    assert len(lines) > 100, "suspiciously small bundle"
+    for assignment in ASSIGNMENTS:
+        for line in solution_lines((SOLUTIONS / assignment / f"{assignment}.py").read_text()):
+            assert line not in lines, f"solution line {line!r} found in {lines.get(line)}"
+
+
+def test_bundle_holds_no_hidden_check(bundle):
+    texts = bundle_texts(bundle)
+    assert not list(bundle.rglob("hidden*")) and not list(bundle.rglob("solutions"))
+    for assignment in ASSIGNMENTS:
+        hidden = (ROOT / "autograder" / "suites" / assignment / "hidden.py").read_text()
+        public = (ROOT / "autograder" / "suites" / assignment / "public.py").read_text()
+        names = [node.args[0].value for node in ast.walk(ast.parse(hidden))
+                 if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "check"]
+        assert names, "no hidden checks found to look for"
+        code = [line.strip() for line in hidden.splitlines()
+                if len(line.strip()) > 20 and line.strip() not in public and not line.strip().startswith(("from", "import", "#", '"""'))]
+        for p, text in texts.items():
+            for name in names:
+                assert f'"{name}"' not in text, f"hidden check {name} named in {p}"
+        lines = bundle_lines(bundle)
+        for line in code:
+            assert line not in lines, f"hidden check code {line!r} in {lines[line]}"
+
+
+def test_bundle_refuses_a_non_empty_folder(tmp_path):
+    (tmp_path / "keep.txt").write_text("my work")
+    with pytest.raises(FileExistsError):
+        write_bundle(tmp_path)
+    assert (tmp_path / "keep.txt").read_text() == "my work"
+
+
+def run_bundle_pytest(folder, *args):
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args], cwd=folder,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_bundle_runs_public_checks_with_its_own_copy(bundle, tmp_path):
+    student = tmp_path / "student"
+    shutil.copytree(bundle, student)
+    proc = run_bundle_pytest(student, "knn")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "13 failed" in proc.stdout and "0/21" in proc.stdout
+    assert "is not implemented yet" in proc.stdout
+    # The student's work: the reference copied in gets every public point.
+    shutil.copyfile(SOLUTIONS / "knn" / "knn.py", student / "knn" / "knn.py")
+    probe = student / "knn" / "test_where.py"
+    probe.write_text("import autograder\n\ndef test_where():\n    print('AUTOGRADER', autograder.__file__)\n")
+    proc = run_bundle_pytest(student, "knn", "-s")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "21/21" in proc.stdout
+    assert f"AUTOGRADER {student / 'autograder' / '__init__.py'}" in proc.stdout

@@ -1,0 +1,102 @@
+"""Student code that misbehaves costs the affected checks and nothing else; grading goes on.
+
+Each file of tests/submissions/ is laid over the reference kNN module (so everything it does
+not touch is correct) and graded in full: the checks it breaks score 0 with a message naming
+what happened, every other check keeps its points, and the grader's own output stays clean.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import pytest
+
+from autograder.cli import grade
+from autograder.core.runner import Limits
+from autograder.suites import load_suite
+from conftest import SUBMISSIONS, overlay_submission, run_cli
+
+ALL = {c.name for c in load_suite("knn").checks()}
+CV = {n for n in ALL if n.startswith("cross_validate_k/")}
+PREDICT = {n for n in ALL if n.startswith("knn_predict/")}
+
+
+def graded(tmp_path, name, seconds=30.0):
+    submission = overlay_submission(tmp_path, "knn", SUBMISSIONS / f"{name}.py")
+    results = grade(submission, ["knn"], limits=Limits(check_seconds=seconds))
+    assert {r.check.name for r in results} == ALL, "every check must have a result"
+    assert not any(r.internal_error for r in results)
+    return {r.check.name: r for r in results}
+
+
+def failed(results):
+    return {name for name, r in results.items() if not r.passed}
+
+
+@pytest.mark.parametrize(
+    "name, expected_failures, message",
+    [
+        ("exit_in_call", ALL - {"knn_predict/k_out_of_range"}, "raised SystemExit"),
+        ("keyboard_interrupt", CV, "cross_validate_k raised KeyboardInterrupt"),
+        ("base_exception", CV, "cross_validate_k raised Escape: out of here"),
+        ("missing_function", CV, "has no function named cross_validate_k"),
+        ("import_error", ALL, "could not be imported: ModuleNotFoundError"),
+        ("import_exit", ALL, "could not be imported: SystemExit: bye"),
+    ],
+)
+def test_exceptions_cost_only_their_checks(tmp_path, name, expected_failures, message):
+    results = graded(tmp_path, name)
+    assert failed(results) == expected_failures
+    for check in expected_failures:
+        assert message in results[check].output, results[check].output
+
+
+def test_import_traceback_is_shown(tmp_path):
+    results = graded(tmp_path, "import_error")
+    output = results["compute_distances/shape"].output
+    assert "Traceback" in output and "numpy_but_faster" in output
+
+
+def test_garbage_return_values(tmp_path):
+    results = graded(tmp_path, "returns_garbage")
+    assert failed(results) == (PREDICT - {"knn_predict/inputs_untouched"}) | (CV - {"cross_validate_k/inputs_untouched"})
+    assert "did you forget the return statement?" in results["knn_predict/shape_dtype"].output
+    # An object whose __eq__ says True to everything never reaches a comparison: it stays opaque.
+    assert "should return a dict" in results["cross_validate_k/structure"].output
+    assert "Accuracies" in results["cross_validate_k/structure"].output
+
+
+def test_printed_output_is_captured(tmp_path, capfd):
+    results = graded(tmp_path, "print_flood")
+    assert failed(results) == set()
+    out, err = capfd.readouterr()
+    assert "x" * 1000 not in out and "x" * 1000 not in err
+
+
+def test_warnings_are_captured(tmp_path, capfd):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        results = graded(tmp_path, "warns")
+    assert failed(results) == set()
+    assert not [w for w in caught if "student code" in str(w.message)]
+    assert "I am a warning" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["infinite_loop", "swallows_alarm_once"])
+def test_hang_costs_only_its_checks(tmp_path, name):
+    submission = overlay_submission(tmp_path / "sub", "knn", SUBMISSIONS / f"{name}.py")
+    proc = run_cli("grade", str(submission), "--timeout", "1", "--json", str(tmp_path / "out.json"), timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    tests = {t["name"]: t for t in json.loads((tmp_path / "out.json").read_text())["tests"]}
+    assert {n for n, t in tests.items() if t["score"] < t["max_score"]} == {f"knn/{n}" for n in CV}
+    assert "did not finish within the time limit (1 s per check)" in tests["knn/cross_validate_k/folds"]["output"]
+
+
+def test_import_hang_is_paid_once(tmp_path):
+    submission = overlay_submission(tmp_path / "sub", "knn", SUBMISSIONS / "import_hang.py")
+    proc = run_cli("grade", str(submission), "--timeout", "1", "--json", str(tmp_path / "out.json"), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    payload = json.loads((tmp_path / "out.json").read_text())
+    assert payload["score"] == 0 and len(payload["tests"]) == len(ALL)
+    assert all("importing knn.py did not finish in time" in t["output"] for t in payload["tests"])
