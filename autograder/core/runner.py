@@ -74,9 +74,17 @@ class _ReferenceDoor(InProcessDoor):
 
 
 def _failure_text(failure: CheckFailure | StudentProblem) -> str:
+    """What went wrong, in which case of the check's table, what to do about it, then any
+    traceback: the first line alone already says what failed."""
     label = getattr(failure, "case", None)
-    prefix = f"Case: {label}\n" if label else ""
-    return prefix + failure.describe()
+    parts = [failure.message]
+    if label:
+        parts.append(f"Case: {label}")
+    if getattr(failure, "hint", None):
+        parts.append(f"Hint: {failure.hint}")
+    if getattr(failure, "details", ""):
+        parts.append(failure.details.strip("\n"))
+    return "\n".join(parts)
 
 
 def run_check(

@@ -1,0 +1,42 @@
+"""Run every benchmark: `python benchmarks/run.py` (or `bash dev.sh bench`).
+
+Each benchmark prints times and ratios against a baseline measured in the same run (GEMM,
+PyTorch, ...); this machine's timings are noisy, its ratios much less so. `--quick` shrinks the
+problem sizes for a smoke test."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import knn_distances  # noqa: E402
+from common import blas_report  # noqa: E402
+
+BENCHMARKS = {"knn_distances": knn_distances}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", metavar="NAME", help=f"benchmarks to run (default all: {', '.join(BENCHMARKS)})")
+    parser.add_argument("--quick", action="store_true", help="small sizes, one repeat: a smoke test")
+    args = parser.parse_args(argv)
+    unknown = [n for n in args.names if n not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
+    print(blas_report())
+    print()
+    for name in args.names or BENCHMARKS:
+        module = BENCHMARKS[name]
+        if args.quick:
+            module.run(repeats=1, N=50, M=200, D=64)
+        else:
+            module.run()
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,19 @@
+"""The benchmark command works (a smoke test on small sizes; no timing is asserted)."""
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_benchmarks_run_and_report_blas_and_ratios():
+    proc = subprocess.run([sys.executable, "benchmarks/run.py", "--quick"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "BLAS:" in proc.stdout and "kernel=" in proc.stdout
+    assert "reference / GEMM =" in proc.stdout and "torch.cdist" in proc.stdout
+
+
+def test_unknown_benchmark_is_refused():
+    proc = subprocess.run([sys.executable, "benchmarks/run.py", "nope"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 2 and "unknown benchmark" in proc.stderr
