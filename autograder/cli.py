@@ -76,8 +76,11 @@ def _cmd_grade(args) -> int:
     _print_results(results, f"Submission {args.submission}", not args.quiet)
     if args.json:
         payload = gradescope_results(results, time.perf_counter() - started)
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(payload, indent=2) + "\n")
+        target = Path(args.json)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        partial.write_text(json.dumps(payload, indent=2) + "\n")
+        partial.replace(target)  # never a half-written results file
         print(f"wrote {args.json}")
     return EXIT_OK
 
@@ -161,3 +164,6 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, GraderError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_GRADER
+    except KeyboardInterrupt:
+        print("interrupted: grading stopped, nothing was written", file=sys.stderr)
+        return 130

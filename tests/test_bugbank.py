@@ -25,6 +25,13 @@ def test_bank_is_big_enough():
         assert len(correct) >= 2, f"{assignment}: only {len(correct)} correct alternatives"
 
 
+def test_every_check_is_proven_by_some_bug():
+    for assignment in ASSIGNMENTS:
+        caught = set().union(*(module_constants(f)["FAILS"] for f in (BUGBANK / assignment).glob("*.py")))
+        unproven = {c.name for c in load_suite(assignment).checks()} - caught
+        assert not unproven, f"{assignment}: no bug in the bank fails {sorted(unproven)}"
+
+
 @pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_bug_loses_exactly_the_expected_checks(path: Path, tmp_path: Path):
     assignment = path.parent.name

@@ -100,3 +100,24 @@ def test_import_hang_is_paid_once(tmp_path):
     payload = json.loads((tmp_path / "out.json").read_text())
     assert payload["score"] == 0 and len(payload["tests"]) == len(ALL)
     assert all("importing knn.py did not finish in time" in t["output"] for t in payload["tests"])
+
+
+def test_a_real_ctrl_c_stops_grading_but_a_raised_one_does_not(tmp_path):
+    """KeyboardInterrupt raised by student code costs its checks (above); a real SIGINT sent to
+    the grader while student code runs stops grading cleanly, with no results file."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ROOT
+
+    submission = overlay_submission(tmp_path / "sub", "knn", SUBMISSIONS / "infinite_loop.py")
+    out = tmp_path / "out.json"
+    proc = subprocess.Popen([sys.executable, "-m", "autograder", "grade", str(submission), "--timeout", "60",
+                             "--json", str(out)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(8)  # well into cross_validate_k's endless loop (the other checks take ~3 s)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr and not out.exists()

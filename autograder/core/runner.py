@@ -130,7 +130,7 @@ def run_check(
         student.close()
         if reference is not None:
             reference.close()
-    return result(check.points, "passed")
+    return result(check.points, f"passed: {check.description}" if check.description else "passed")
 
 
 def grade_suite(
