@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import paths
 from .core.report import failure_details, score_table, gradescope_results
-from .core.runner import CheckResult, GraderError, Limits, grade_suite
+from .core.runner import CheckResult, GraderError, Limits, grade_suite, in_process_doors
 from .suites import ASSIGNMENTS, load_suite
 
 EXIT_OK = 0
@@ -25,6 +25,17 @@ class UsageError(Exception):
     pass
 
 
+def isolated_doors(limits: Limits, submissions: list[Path]):
+    """Sandboxed workers that can read none of: the grader's package (hidden checks), the
+    reference solutions, the repository's history and tests, and the submissions themselves
+    (each worker gets a copy of its own assignment folder)."""
+    from .isolation.client import worker_doors
+
+    protected = [paths.PACKAGE, paths.solutions_dir(), paths.ROOT / ".git", paths.ROOT / "tests",
+                 *[Path(p).resolve() for p in submissions]]
+    return worker_doors(limits, protected)
+
+
 def grade(
     submission: Path,
     assignments: list[str] | None = None,
@@ -32,8 +43,12 @@ def grade(
     public_only: bool = False,
     solutions: Path | None = None,
     limits: Limits = Limits(),
+    isolated: bool = True,
 ) -> list[CheckResult]:
-    """Grade one submission folder; every check of every chosen assignment gets a result."""
+    """Grade one submission folder; every check of every chosen assignment gets a result.
+
+    ``isolated`` (the default) runs student code only in sandboxed worker processes; False runs
+    it in this process, as students' local pytest runs do (for debugging the grader only)."""
     submission = Path(submission)
     if not submission.is_dir():
         raise UsageError(f"submission folder {submission} does not exist or is not a folder")
@@ -42,6 +57,7 @@ def grade(
     if unknown:
         raise UsageError(f"unknown assignment(s) {', '.join(unknown)}; known: {', '.join(ASSIGNMENTS)}")
     solutions = Path(solutions) if solutions else paths.solutions_dir()
+    open_door = isolated_doors(limits, [submission]) if isolated else in_process_doors
     results: list[CheckResult] = []
     for name in dict.fromkeys(names):
         suite = load_suite(name)
@@ -51,7 +67,8 @@ def grade(
             reference = solutions / suite.module_file
             if not reference.is_file():
                 raise UsageError(f"reference solution {reference} not found; pass --solutions DIR or --public-only")
-        results += grade_suite(suite, submission, include_hidden=not public_only, solutions_dir=solutions, limits=limits)
+        results += grade_suite(suite, submission, include_hidden=not public_only, solutions_dir=solutions,
+                               limits=limits, open_door=open_door)
     return results
 
 
@@ -72,7 +89,7 @@ def _cmd_grade(args) -> int:
     if Path(args.submission).is_dir() and not present:
         print(f"warning: {args.submission} holds none of {', '.join(f'{n}/{n}.py' for n in ASSIGNMENTS)}", file=sys.stderr)
     results = grade(args.submission, args.assignment, public_only=args.public_only, solutions=args.solutions,
-                    limits=Limits(check_seconds=args.timeout))
+                    limits=limits_from(args), isolated=not args.in_process)
     _print_results(results, f"Submission {args.submission}", not args.quiet)
     if args.json:
         payload = gradescope_results(results, time.perf_counter() - started)
@@ -124,6 +141,34 @@ def _cmd_bundle(args) -> int:
     return EXIT_OK
 
 
+def add_limit_options(parser: argparse.ArgumentParser) -> None:
+    d = Limits()
+    group = parser.add_argument_group("limits on student code (per check unless stated)")
+    group.add_argument("--timeout", type=float, default=d.check_seconds, metavar="SECONDS",
+                       help="wall time of one check's student code (default %(default)s)")
+    group.add_argument("--cpu-time", type=float, default=None, metavar="SECONDS",
+                       help="CPU time of one check's worker (default twice --timeout)")
+    group.add_argument("--memory", type=int, default=d.memory_bytes >> 20, metavar="MB",
+                       help="address space of one check's worker (default %(default)s)")
+    group.add_argument("--max-processes", type=int, default=d.processes, metavar="N",
+                       help="processes and threads of a worker; enforced when grading as root (default %(default)s)")
+    group.add_argument("--max-output", type=int, default=d.output_bytes >> 20, metavar="MB",
+                       help="bytes a worker may write to files (default %(default)s)")
+    group.add_argument("--submission-time", type=float, default=d.submission_seconds, metavar="SECONDS",
+                       help="wall time of all student code of one submission (default %(default)s)")
+    group.add_argument("--in-process", action="store_true",
+                       help="run student code inside the grader (debugging only: no isolation at all)")
+
+
+def limits_from(args) -> Limits:
+    try:
+        return Limits(check_seconds=args.timeout, cpu_seconds=args.cpu_time, memory_bytes=args.memory << 20,
+                      processes=args.max_processes, output_bytes=args.max_output << 20,
+                      submission_seconds=args.submission_time)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -133,11 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--assignment", action="append", metavar="NAME",
                    help=f"grade only this assignment (repeatable; default all: {', '.join(ASSIGNMENTS)})")
     g.add_argument("--json", type=Path, metavar="FILE", help="also write Gradescope's results.json to FILE")
-    g.add_argument("--timeout", type=float, default=Limits().check_seconds, metavar="SECONDS",
-                   help="time limit for the student code of one check (default %(default)s)")
     g.add_argument("--public-only", action="store_true", help="skip the hidden checks")
     g.add_argument("--solutions", type=Path, metavar="DIR", help="reference solutions (default: solutions/)")
     g.add_argument("--quiet", action="store_true", help="print only the score table, not the failure messages")
+    add_limit_options(g)
     g.set_defaults(run=_cmd_grade)
 
     d = commands.add_parser("demo", help="grade the reference solutions and a partly wrong example")
@@ -156,9 +200,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if getattr(args, "timeout", 1) <= 0:
-        print("error: --timeout must be positive", file=sys.stderr)
-        return EXIT_GRADER
     try:
         return args.run(args)
     except (UsageError, GraderError) as error:

@@ -98,7 +98,7 @@ def test_partly_wrong_example_is_partly_right(tmp_path):
     [
         (["grade", "no/such/folder"], "does not exist"),
         (["grade", "solutions", "--assignment", "nope"], "unknown assignment(s) nope"),
-        (["grade", "solutions", "--timeout", "0"], "--timeout must be positive"),
+        (["grade", "solutions", "--timeout", "0"], "check_seconds must be positive"),
         (["grade", "solutions", "--solutions", "no/such/solutions"], "reference solution"),
     ],
 )

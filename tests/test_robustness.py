@@ -22,9 +22,15 @@ CV = {n for n in ALL if n.startswith("cross_validate_k/")}
 PREDICT = {n for n in ALL if n.startswith("knn_predict/")}
 
 
-def graded(tmp_path, name, seconds=30.0):
+@pytest.fixture(params=["isolated", "in-process"])
+def isolated(request):
+    """Both doors: the instructor's sandboxed workers and the students' in-process runs."""
+    return request.param == "isolated"
+
+
+def graded(tmp_path, name, isolated=True, seconds=30.0):
     submission = overlay_submission(tmp_path, "knn", SUBMISSIONS / f"{name}.py")
-    results = grade(submission, ["knn"], limits=Limits(check_seconds=seconds))
+    results = grade(submission, ["knn"], limits=Limits(check_seconds=seconds), isolated=isolated)
     assert {r.check.name for r in results} == ALL, "every check must have a result"
     assert not any(r.internal_error for r in results)
     return {r.check.name: r for r in results}
@@ -45,21 +51,21 @@ def failed(results):
         ("import_exit", ALL, "could not be imported: SystemExit: bye"),
     ],
 )
-def test_exceptions_cost_only_their_checks(tmp_path, name, expected_failures, message):
-    results = graded(tmp_path, name)
+def test_exceptions_cost_only_their_checks(tmp_path, name, expected_failures, message, isolated):
+    results = graded(tmp_path, name, isolated)
     assert failed(results) == expected_failures
     for check in expected_failures:
         assert message in results[check].output, results[check].output
 
 
-def test_import_traceback_is_shown(tmp_path):
-    results = graded(tmp_path, "import_error")
+def test_import_traceback_is_shown(tmp_path, isolated):
+    results = graded(tmp_path, "import_error", isolated)
     output = results["compute_distances/shape"].output
     assert "Traceback" in output and "numpy_but_faster" in output
 
 
-def test_garbage_return_values(tmp_path):
-    results = graded(tmp_path, "returns_garbage")
+def test_garbage_return_values(tmp_path, isolated):
+    results = graded(tmp_path, "returns_garbage", isolated)
     assert failed(results) == (PREDICT - {"knn_predict/inputs_untouched"}) | (CV - {"cross_validate_k/inputs_untouched"})
     assert "did you forget the return statement?" in results["knn_predict/shape_dtype"].output
     # An object whose __eq__ says True to everything never reaches a comparison: it stays opaque.
@@ -67,26 +73,28 @@ def test_garbage_return_values(tmp_path):
     assert "Accuracies" in results["cross_validate_k/structure"].output
 
 
-def test_printed_output_is_captured(tmp_path, capfd):
-    results = graded(tmp_path, "print_flood")
+def test_printed_output_is_captured(tmp_path, capfd, isolated):
+    results = graded(tmp_path, "print_flood", isolated)
     assert failed(results) == set()
     out, err = capfd.readouterr()
     assert "x" * 1000 not in out and "x" * 1000 not in err
 
 
-def test_warnings_are_captured(tmp_path, capfd):
+def test_warnings_are_captured(tmp_path, capfd, isolated):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        results = graded(tmp_path, "warns")
+        results = graded(tmp_path, "warns", isolated)
     assert failed(results) == set()
     assert not [w for w in caught if "student code" in str(w.message)]
     assert "I am a warning" not in capfd.readouterr().err
 
 
+@pytest.mark.parametrize("mode", [[], ["--in-process"]], ids=["isolated", "in-process"])
 @pytest.mark.parametrize("name", ["infinite_loop", "swallows_alarm_once"])
-def test_hang_costs_only_its_checks(tmp_path, name):
+def test_hang_costs_only_its_checks(tmp_path, name, mode):
     submission = overlay_submission(tmp_path / "sub", "knn", SUBMISSIONS / f"{name}.py")
-    proc = run_cli("grade", str(submission), "--timeout", "1", "--json", str(tmp_path / "out.json"), timeout=300)
+    proc = run_cli("grade", str(submission), "--timeout", "1", "--json", str(tmp_path / "out.json"), *mode,
+                   timeout=300)
     assert proc.returncode == 0, proc.stderr
     tests = {t["name"]: t for t in json.loads((tmp_path / "out.json").read_text())["tests"]}
     assert {n for n, t in tests.items() if t["score"] < t["max_score"]} == {f"knn/{n}" for n in CV}

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .checks import Check, Context, Suite
 from .door import InProcessDoor, StudentImportError, StudentProblem
 from .verdicts import CheckFailure
 
-__all__ = ["CheckResult", "GraderError", "Limits", "grade_suite", "run_check"]
+__all__ = ["CheckResult", "DoorFactory", "GraderError", "Limits", "grade_suite", "in_process_doors", "run_check"]
 
 
 class GraderError(Exception):
@@ -21,14 +22,46 @@ class GraderError(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    """Limits on student code. ``check_seconds`` is the time one check's student code may take
-    in all (import included); the reference's time does not count."""
+    """Limits on student code.
+
+    ``check_seconds``: wall time one check's student code may take in all (import included;
+    the reference's and the grader's time do not count). ``submission_seconds``: the same,
+    summed over all checks of a submission; checks past it score 0. The rest apply to the
+    isolated worker of each check: ``cpu_seconds`` of CPU, ``memory_bytes`` of address space,
+    ``processes`` (threads included; enforced when the grader runs as root), ``output_bytes``
+    written to files (printed output is captured and cut separately), ``reply_bytes`` for one
+    reply, and ``submission_bytes`` copied from the assignment's folder.
+    """
 
     check_seconds: float = 30.0
+    submission_seconds: float = 900.0
+    cpu_seconds: float | None = None  # default: twice check_seconds
+    memory_bytes: int = 4 << 30
+    processes: int = 64
+    output_bytes: int = 16 << 20
+    reply_bytes: int = 512 << 20
+    submission_bytes: int = 100 << 20
 
     def __post_init__(self) -> None:
-        if not self.check_seconds > 0:
-            raise ValueError(f"check_seconds must be positive, got {self.check_seconds!r}")
+        for name in ("check_seconds", "submission_seconds", "memory_bytes", "processes", "output_bytes",
+                     "reply_bytes", "submission_bytes"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)!r}")
+        if self.cpu_seconds is not None and not self.cpu_seconds > 0:
+            raise ValueError(f"cpu_seconds must be positive, got {self.cpu_seconds!r}")
+
+    @property
+    def check_cpu_seconds(self) -> float:
+        return self.cpu_seconds if self.cpu_seconds is not None else 2 * self.check_seconds
+
+
+# How a check reaches student code: (module path, time limit in seconds, label) -> a door.
+DoorFactory = Callable[[Path, float, str], Any]
+
+
+def in_process_doors(path: Path, time_limit: float, label: str) -> InProcessDoor:
+    """Student code in this very process: the students' local runs (trusted with their own code)."""
+    return InProcessDoor(path, time_limit=time_limit, label=label)
 
 
 @dataclass
@@ -39,6 +72,7 @@ class CheckResult:
     seconds: float
     internal_error: bool = False
     import_failed: bool = False
+    student_seconds: float = 0.0
 
     @property
     def name(self) -> str:
@@ -93,18 +127,24 @@ def run_check(
     *,
     reference_path: Path | None = None,
     limits: Limits = Limits(),
+    open_door: DoorFactory = in_process_doors,
+    time_limit: float | None = None,
 ) -> CheckResult:
     """Run one check against the module at ``module_path`` and return its result. Never raises
-    for anything student code does; a real Ctrl-C (KeyboardInterrupt) still stops grading."""
+    for anything student code does; a real Ctrl-C (KeyboardInterrupt) still stops grading.
+    ``time_limit`` (default ``limits.check_seconds``) caps this check's student code."""
     started = time.perf_counter()
 
+    student = None
+
     def result(score: float, output: str, internal: bool = False, import_failed: bool = False) -> CheckResult:
-        return CheckResult(check, score, output, time.perf_counter() - started, internal, import_failed)
+        spent = student.spent if student is not None else 0.0
+        return CheckResult(check, score, output, time.perf_counter() - started, internal, import_failed, spent)
 
     if module_path is None or not Path(module_path).is_file():
         where = f"{check.assignment}/{check.assignment}.py"
         return result(0.0, f"Not graded: the submission has no file {where}.")
-    student = InProcessDoor(module_path, time_limit=limits.check_seconds, label=check.assignment)
+    student = open_door(Path(module_path), time_limit or limits.check_seconds, check.assignment)
     reference = None
     if check.needs_reference:
         if reference_path is None or not Path(reference_path).is_file():
@@ -140,6 +180,7 @@ def grade_suite(
     include_hidden: bool,
     solutions_dir: Path | None = None,
     limits: Limits = Limits(),
+    open_door: DoorFactory = in_process_doors,
     only: Sequence[str] | None = None,
 ) -> list[CheckResult]:
     """Run every check of ``suite`` (public, plus hidden when asked) on one submission."""
@@ -147,14 +188,20 @@ def grade_suite(
     reference_path = Path(solutions_dir) / suite.module_file if solutions_dir is not None else None
     results: list[CheckResult] = []
     broken_import: CheckResult | None = None
+    budget = limits.submission_seconds
     for check in suite.checks(include_hidden):
         if only is not None and check.name not in only:
             continue
         if broken_import is not None:  # importing is deterministic: do not pay for it again
             results.append(CheckResult(check, 0.0, broken_import.output, 0.0, import_failed=True))
             continue
-        outcome = run_check(check, module_path if module_path.is_file() else None,
-                            reference_path=reference_path, limits=limits)
+        if budget <= 0:
+            results.append(CheckResult(check, 0.0, f"Not run: this submission used up its time budget "
+                                                   f"({limits.submission_seconds:g} s of student code).", 0.0))
+            continue
+        outcome = run_check(check, module_path if module_path.is_file() else None, reference_path=reference_path,
+                            limits=limits, open_door=open_door, time_limit=min(limits.check_seconds, budget))
+        budget -= outcome.student_seconds
         if outcome.import_failed:
             broken_import = outcome
         results.append(outcome)

@@ -1,0 +1,451 @@
+"""The grader's side of the isolated door: a fork server (:class:`Zygote`) and
+:class:`WorkerDoor`, which has the interface of :class:`~autograder.core.door.InProcessDoor`
+but runs the student's code in a fresh sandboxed worker process per check.
+
+The grader never imports or runs student code; it only reads the worker's replies, and treats
+every byte of them as untrusted (see :mod:`.protocol`). A worker that hangs, crashes, exits,
+floods its output or answers nonsense costs the check it served and is killed with everything
+it started.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import select
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..core.door import (
+    CallOutcome,
+    MissingFunction,
+    StudentImportError,
+    StudentProblem,
+    StudentRaised,
+    StudentTimeout,
+)
+from ..core.runner import DoorFactory, GraderError, Limits
+from . import protocol, sandbox
+
+GRACE_SECONDS = 2.0  # past the time limit, before the grader kills a worker that ignores its alarm
+_TEXT_LIMIT = 20_000
+
+
+class IsolationError(GraderError):
+    """The isolation machinery itself failed (not the student's fault): grading stops."""
+
+
+@dataclass(frozen=True)
+class WorkerLimits:
+    memory_bytes: int
+    cpu_seconds: float
+    processes: int
+    output_bytes: int
+    reply_bytes: int
+    submission_bytes: int
+
+
+def _clean_env() -> dict[str, str]:
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/nonexistent", "PYTHONHASHSEED": "0",
+           "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+           "MKL_NUM_THREADS": "1"}
+    for name in ("OPENBLAS_CORETYPE",):  # how BLAS runs, not a secret; keeps timings comparable
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
+
+
+class Zygote:
+    """A fork server for this grader process; ``close()`` (or exit) stops it."""
+
+    def __init__(self, *, start_timeout: float = 120.0) -> None:
+        self.capabilities = sandbox.probe()
+        self.scratch = Path(tempfile.mkdtemp(prefix="autograder-"))
+        self.executable = sorted({str(Path(p).resolve()) for p in (sys.base_prefix, sys.prefix)}
+                                 | set(sandbox.dynamic_loaders()))
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        flags = ["-s"] + (["-P"] if sys.version_info >= (3, 11) else [])
+        self.process = subprocess.Popen(
+            [sys.executable, *flags, "-m", "autograder.isolation.zygote", str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),), env=_clean_env(), cwd=self.scratch, start_new_session=True,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        theirs.close()
+        self.control = ours
+        try:
+            hello = self._receive(start_timeout)
+        except (protocol.ProtocolError, OSError) as error:
+            self.close()
+            raise IsolationError(f"the worker fork server did not start: {error}") from None
+        if not (isinstance(hello, dict) and hello.get("ready") is True):
+            self.close()
+            raise IsolationError(f"the worker fork server said {hello!r}")
+        self.network_isolated = "net" in hello.get("namespaces", [])
+        # With a pids cgroup per worker, the cgroup finds everything a worker started; without
+        # one, each worker gets a PID namespace of its own instead (one more fork per check).
+        self.pid_namespaces = not self.capabilities.pids_cgroup and "pid" in self.capabilities.namespaces
+        self._next = 0
+        self._dying: list[sandbox.PidsCgroup] = []
+        atexit.register(self.close)
+
+    def _receive(self, timeout: float) -> Any:
+        ready, _, _ = select.select([self.control], [], [], timeout)
+        if not ready:
+            stderr = ""
+            if self.process.poll() is not None and self.process.stderr:
+                stderr = self.process.stderr.read().decode(errors="replace")[-2000:]
+            raise protocol.PeerTimeout(f"no answer from the fork server {stderr}")
+        value, fds = protocol.receive_message(self.control)
+        for fd in fds:
+            os.close(fd)
+        return value
+
+    def describe(self) -> str:
+        parts = [self.capabilities.describe()]
+        parts.append("no network" if self.network_isolated else "NETWORK NOT ISOLATED (TCP blocked by Landlock only)")
+        if self.pid_namespaces:
+            parts.append("a PID namespace per worker")
+        return "; ".join(parts)
+
+    def bury(self, cgroup: sandbox.PidsCgroup | None = None) -> None:
+        """Remove killed workers' cgroups once their processes are gone, killing any late child
+        again; what is not gone yet is tried again at the next call (not waited for now)."""
+        if cgroup is not None:
+            self._dying.append(cgroup)
+        alive = []
+        for dying in self._dying:
+            dying.kill()
+            if not dying.remove():
+                alive.append(dying)
+        self._dying = alive
+
+    def new_workdir(self, label: str) -> tuple[Path, str]:
+        """A fresh scratch folder for one worker, and a unique name for its cgroup."""
+        self._next += 1
+        workdir = self.scratch / f"{label}-{self._next}"
+        workdir.mkdir(mode=0o700)
+        return workdir, f"autograder-{os.getpid()}-{self._next}"
+
+    def spawn(self, *, workdir: Path, module: Path, label: str, seconds: float, limits: WorkerLimits,
+              readable: list[str], cgroup: str | None) -> tuple[int, socket.socket]:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        request = {
+            "op": "spawn", "workdir": str(workdir), "module": str(module), "label": label, "seconds": seconds,
+            "cgroup": cgroup, "pid_namespace": self.pid_namespaces,
+            "landlock": self.capabilities.landlock_abi > 0, "readable": readable,
+            "executable": self.executable,
+            "limits": {"memory_bytes": limits.memory_bytes, "cpu_seconds": limits.cpu_seconds,
+                       "output_bytes": limits.output_bytes, "processes": limits.processes},
+        }
+        try:
+            protocol.send_message(self.control, request, (theirs.fileno(),))
+            reply = self._receive(30.0)
+        except (protocol.ProtocolError, OSError) as error:
+            ours.close()
+            raise IsolationError(f"the fork server failed: {error}") from None
+        finally:
+            theirs.close()
+        pid = reply.get("pid") if isinstance(reply, dict) else None
+        if not isinstance(pid, int) or pid <= 0:
+            ours.close()
+            raise IsolationError(f"the fork server could not start a worker: {reply!r}")
+        return pid, ours
+
+    def status(self, pid: int, wait: float = 1.0) -> int | None:
+        """The wait status of a finished worker (None if not known within ``wait`` seconds)."""
+        try:
+            protocol.send_message(self.control, {"op": "status", "pid": pid, "wait": wait})
+            reply = self._receive(wait + 10)
+        except (protocol.ProtocolError, OSError):
+            return None
+        status = reply.get("status") if isinstance(reply, dict) else None
+        return status if isinstance(status, int) else None
+
+    def close(self) -> None:
+        for _ in range(400):
+            if not getattr(self, "_dying", []):
+                break
+            self.bury()
+            time.sleep(0.005)
+        process = getattr(self, "process", None)
+        if process is not None:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            if process.stderr:
+                process.stderr.close()
+        if getattr(self, "control", None) is not None:
+            self.control.close()
+        shutil.rmtree(getattr(self, "scratch", ""), ignore_errors=True)
+
+
+_zygote: Zygote | None = None
+
+
+def shared_zygote() -> Zygote:
+    """One fork server per grader process, started on first use."""
+    global _zygote
+    if _zygote is None or _zygote.process.poll() is not None:
+        _zygote = Zygote()
+    return _zygote
+
+
+def _copy_submission(source: Path, target: Path, limit: int) -> None:
+    """Copy one assignment folder: regular files and folders only (links are copied as links,
+    which the sandbox will not follow outside), at most ``limit`` bytes."""
+    total = 0
+    for folder, dirs, files in os.walk(source, followlinks=False):
+        rel = Path(folder).relative_to(source)
+        dirs[:] = [d for d in dirs if d != "__pycache__" and not d.startswith(".")]
+        (target / rel).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            path = Path(folder) / name
+            info = path.lstat()
+            if stat.S_ISLNK(info.st_mode):
+                os.symlink(os.readlink(path), target / rel / name)
+            elif stat.S_ISREG(info.st_mode):
+                total += info.st_size
+                if total > limit:
+                    raise StudentProblem(f"the submission folder {source.name}/ holds more than {limit >> 20} MB")
+                shutil.copyfile(path, target / rel / name, follow_symlinks=False)
+
+
+def describe_status(status: int | None, limits: WorkerLimits) -> str:
+    if status is None:
+        return "it stopped (its exit status is unknown)"
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:
+            name = f"signal {sig}"
+        if sig == signal.SIGXCPU:
+            return f"it used more than its CPU time limit ({limits.cpu_seconds:g} s) and was stopped"
+        if sig == signal.SIGKILL:
+            return "it was killed (SIGKILL)"
+        if sig == signal.SIGSEGV:
+            return "it crashed (segmentation fault; memory limit reached inside a library?)"
+        return f"it was killed by {name}"
+    if os.WIFEXITED(status):
+        return f"it exited with status {os.WEXITSTATUS(status)} (os._exit or a crash in a library)"
+    return f"it stopped (status {status})"
+
+
+def _text(value: Any, limit: int = _TEXT_LIMIT) -> str:
+    if not isinstance(value, str):
+        raise protocol.ProtocolError("expected a string")
+    return value if len(value) <= limit else value[:limit] + f"\n... ({len(value) - limit} more characters)"
+
+
+class WorkerDoor:
+    """The door with the student's side in a sandboxed worker (one worker per door)."""
+
+    def __init__(self, path: Path | str, *, zygote: Zygote, limits: WorkerLimits, time_limit: float,
+                 readable: list[str], label: str = "student") -> None:
+        self.path = Path(path)
+        self.zygote = zygote
+        self.readable = readable
+        self.limits = limits
+        self.time_limit = float(time_limit)
+        self.label = label
+        self.spent = 0.0
+        self._cgroup: sandbox.PidsCgroup | None = None
+        self._pid: int | None = None
+        self._sock: socket.socket | None = None
+        self._workdir: Path | None = None
+        self._broken: StudentProblem | None = None
+        self._opened = False
+
+    # -- worker lifecycle ------------------------------------------------------------------------
+
+    def _start(self) -> None:
+        self._workdir, cgroup_name = self.zygote.new_workdir(self.label)
+        copy = self._workdir / "submission" / self.path.parent.name
+        _copy_submission(self.path.parent, copy, self.limits.submission_bytes)
+        if self.zygote.capabilities.pids_cgroup:
+            self._cgroup = sandbox.PidsCgroup(cgroup_name, self.limits.processes)
+        self._pid, self._sock = self.zygote.spawn(
+            workdir=self._workdir, module=copy / self.path.name, label=self.label,
+            seconds=max(self.time_limit - self.spent, 0.001), limits=self.limits, readable=self.readable,
+            cgroup=str(self._cgroup.path) if self._cgroup else None,
+        )
+        try:
+            hello = protocol.receive(self._sock, limit=1 << 16, deadline=time.monotonic() + 60)
+        except protocol.ProtocolError:
+            hello = None
+        if hello != {"ready": True}:
+            tail = self._output_tail()
+            self._kill()
+            raise IsolationError(f"a worker could not set up its sandbox: {tail or 'no output'}")
+
+    def _kill(self) -> None:
+        """Kill the worker and everything it started (its PID namespace dies with it; its cgroup
+        and its session are swept as well, for machines without namespaces)."""
+        if self._pid is not None:
+            for kill in (os.kill, os.killpg):
+                try:
+                    kill(self._pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+        if self._cgroup is not None:
+            self._cgroup.kill()
+            self.zygote.bury(self._cgroup)
+            self._cgroup = None
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+
+    def _output_tail(self, limit: int = 2000) -> str:
+        try:
+            data = (self._workdir / "output.txt").read_bytes()[-limit:]
+        except (OSError, TypeError):
+            return ""
+        return data.decode(errors="replace").strip()
+
+    def _fail(self, problem: StudentProblem) -> StudentProblem:
+        self._broken = problem
+        self._kill()
+        return problem
+
+    def _request(self, message: dict, what: str) -> dict:
+        if self._broken is not None:
+            raise self._broken
+        remaining = self.time_limit - self.spent
+        if remaining <= 0:
+            raise StudentTimeout(f"{what}: out of time (the limit is {self.time_limit:g} s per check).")
+        started = time.monotonic()
+        try:
+            self._sock.settimeout(remaining + GRACE_SECONDS)
+            self._sock.sendall(protocol.encode(message))
+            self._sock.settimeout(None)
+            reply = protocol.receive(self._sock, limit=self.limits.reply_bytes,
+                                     deadline=started + remaining + GRACE_SECONDS)
+        except (protocol.PeerTimeout, socket.timeout):
+            self.spent += time.monotonic() - started
+            raise self._fail(StudentTimeout(
+                f"{what} did not finish within the time limit ({self.time_limit:g} s per check) and was stopped."
+                " Look for an infinite loop, or a loop over elements that could be vectorised."))
+        except (protocol.PeerClosed, BrokenPipeError, ConnectionResetError):
+            self.spent += time.monotonic() - started
+            status = self.zygote.status(self._pid)
+            tail = self._output_tail()
+            raise self._fail(StudentProblem(
+                f"{what}: the worker process running your code ended: {describe_status(status, self.limits)}.",
+                f"Its last output:\n{tail}" if tail else ""))
+        except protocol.ProtocolError as error:
+            self.spent += time.monotonic() - started
+            raise self._fail(StudentProblem(f"{what}: the worker sent an invalid reply ({error}); your code may "
+                                            "have written to the grader's channel or replaced the worker's code."))
+        self.spent += time.monotonic() - started
+        if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
+            raise self._fail(StudentProblem(f"{what}: the worker sent an invalid reply."))
+        if not reply["ok"]:
+            raise _problem_from(reply, what)
+        return reply
+
+    # -- the door's interface --------------------------------------------------------------------
+
+    def open(self) -> None:
+        if self._opened:
+            return
+        if self._sock is None and self._broken is None:
+            try:
+                self._start()
+            except StudentProblem as problem:
+                raise self._fail(StudentImportError(problem.message)) from None
+        try:
+            self._request({"op": "open"}, f"importing {self.path.name}")
+        except StudentImportError:
+            raise
+        except StudentTimeout as timeout:
+            raise StudentImportError(f"importing {self.path.name} did not finish in time.", timeout.details) from None
+        except StudentProblem as problem:
+            raise StudentImportError(f"{self.path.name} could not be imported: {problem.message}", problem.details) from None
+        self._opened = True
+
+    def has(self, function: str) -> bool:
+        self.open()
+        value = self._request({"op": "has", "function": function}, function).get("value")
+        return value is True
+
+    def call(self, function: str, *args: Any, **kwargs: Any) -> CallOutcome:
+        self.open()
+        reply = self._request({"op": "call", "function": function, "args": list(args), "kwargs": kwargs}, function)
+        try:
+            args_after = reply["args_after"]
+            kwargs_after = reply["kwargs_after"]
+            if not isinstance(args_after, tuple) or len(args_after) != len(args):
+                raise protocol.ProtocolError("args_after")
+            if not isinstance(kwargs_after, dict) or set(kwargs_after) != set(kwargs):
+                raise protocol.ProtocolError("kwargs_after")
+            notes = reply["warnings"]
+            if not isinstance(notes, list):
+                raise protocol.ProtocolError("warnings")
+            seconds = reply["seconds"]
+            return CallOutcome(
+                function=function, value=reply["value"], args_after=args_after, kwargs_after=kwargs_after,
+                warnings=tuple(_text(n, 500) for n in notes[:50]), output=_text(reply["output"]),
+                seconds=float(seconds) if isinstance(seconds, (int, float)) else 0.0,
+            )
+        except (KeyError, protocol.ProtocolError) as error:
+            raise self._fail(StudentProblem(f"{function}: the worker sent an invalid reply ({error}).")) from None
+
+    def close(self) -> None:
+        self._kill()
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+
+
+def _problem_from(reply: dict, what: str) -> StudentProblem:
+    """The exception a worker's failure reply stands for (every field checked)."""
+    try:
+        kind = reply.get("kind")
+        message, details = _text(reply["message"], 4000), _text(reply["details"])
+        if kind == "raised":
+            types = reply["exc_types"]
+            if not (isinstance(types, list) and types and all(isinstance(t, str) for t in types)):
+                raise protocol.ProtocolError("exc_types")
+            origin = reply.get("origin")
+            if origin is not None:
+                if not (isinstance(origin, list) and len(origin) == 3 and isinstance(origin[0], str)
+                        and isinstance(origin[1], str) and isinstance(origin[2], int)):
+                    raise protocol.ProtocolError("origin")
+                origin = (origin[0][:200], origin[1][:200], origin[2])
+            return StudentRaised(_text(reply["function"], 200), tuple(t[:200] for t in types[:64]),
+                                 _text(reply["exc_message"], 4000), details, origin)
+        if kind == "timeout":
+            return StudentTimeout(message, details)
+        if kind == "import":
+            return StudentImportError(message, details)
+        if kind == "missing":
+            return MissingFunction(message, details)
+        return StudentProblem(message, details)
+    except (KeyError, TypeError, protocol.ProtocolError):
+        return StudentProblem(f"{what}: the worker sent an invalid reply.")
+
+
+def worker_doors(limits: Limits, protected: list[Path]) -> DoorFactory:
+    """A door factory for the runner: every check gets a fresh sandboxed worker."""
+    zygote = shared_zygote()
+    readable = sandbox.readable_roots(list(protected) + [zygote.scratch])
+    worker_limits = WorkerLimits(
+        memory_bytes=limits.memory_bytes, cpu_seconds=limits.check_cpu_seconds, processes=limits.processes,
+        output_bytes=limits.output_bytes, reply_bytes=limits.reply_bytes, submission_bytes=limits.submission_bytes,
+    )
+
+    def open_door(path: Path, time_limit: float, label: str) -> WorkerDoor:
+        return WorkerDoor(path, zygote=zygote, limits=worker_limits, time_limit=time_limit, readable=readable,
+                          label=label)
+
+    open_door.capabilities = zygote.capabilities  # type: ignore[attr-defined]
+    return open_door

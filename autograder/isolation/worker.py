@@ -1,0 +1,82 @@
+"""The student's side of the door, in a sandboxed worker process.
+
+A worker serves one check: it loads the student's module (fresh, from its own copy of the
+assignment folder) and answers ``open`` / ``has`` / ``call`` requests by running the very same
+:class:`~autograder.core.door.InProcessDoor` the students' local runs use, then sends the plain
+outcome back. Nothing here judges anything; a student who rewrites this module in memory can
+only change what their own functions appear to return.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from typing import Any
+
+from ..core.door import (
+    InProcessDoor,
+    MissingFunction,
+    StudentImportError,
+    StudentProblem,
+    StudentRaised,
+    StudentTimeout,
+)
+from . import protocol
+
+REQUEST_LIMIT = 1 << 34  # requests come from the trusted grader
+
+
+def problem_reply(problem: StudentProblem) -> dict:
+    reply: dict[str, Any] = {"ok": False, "message": problem.message, "details": problem.details}
+    if isinstance(problem, StudentRaised):
+        reply.update(kind="raised", function=problem.function, exc_types=list(problem.exc_types),
+                     exc_message=problem.exc_message, origin=list(problem.origin) if problem.origin else None)
+    elif isinstance(problem, StudentTimeout):
+        reply["kind"] = "timeout"
+    elif isinstance(problem, StudentImportError):
+        reply["kind"] = "import"
+    elif isinstance(problem, MissingFunction):
+        reply["kind"] = "missing"
+    else:
+        reply["kind"] = "problem"
+    return reply
+
+
+def handle(door: InProcessDoor, request: dict) -> dict:
+    op = request.get("op")
+    try:
+        if op == "open":
+            door.open()
+            return {"ok": True}
+        if op == "has":
+            return {"ok": True, "value": door.has(request["function"])}
+        if op == "call":
+            outcome = door.call(request["function"], *request["args"], **request["kwargs"])
+            return {"ok": True, "value": outcome.value, "args_after": outcome.args_after,
+                    "kwargs_after": outcome.kwargs_after, "warnings": list(outcome.warnings),
+                    "output": outcome.output, "seconds": outcome.seconds}
+    except StudentProblem as problem:
+        return problem_reply(problem)
+    return {"ok": False, "kind": "problem", "message": f"unknown request {op!r}", "details": ""}
+
+
+def serve(sock: socket.socket, module_path: str, label: str, seconds: float) -> None:
+    """Answer requests until the grader says goodbye or goes away; never returns."""
+    door = InProcessDoor(module_path, time_limit=seconds, label=label)
+    while True:
+        try:
+            request = protocol.receive(sock, limit=REQUEST_LIMIT)
+        except protocol.ProtocolError:
+            os._exit(0)
+        if request.get("op") == "bye":
+            os._exit(0)
+        reply = handle(door, request)
+        try:
+            frame = protocol.encode(reply)
+        except protocol.ProtocolError as error:  # to_plain makes this unreachable, but be safe
+            frame = protocol.encode({"ok": False, "kind": "problem", "details": "",
+                                     "message": f"the result could not be sent back: {error}"})
+        try:
+            sock.sendall(frame)
+        except OSError:
+            os._exit(0)

@@ -1,0 +1,44 @@
+"""Looks for the reference solution and the hidden checks on disk, on the import path and
+through the grader's modules, and runs the reference's code as its own if it finds it."""
+EXPECTED_SCORE = "equal"  # to the same wrong code without the attack: it ran and gained nothing
+import importlib.util as _util
+import os as _os
+import sys as _sys
+import time as _time
+
+_found = None
+_candidates = ["{ROOT}/solutions/knn/knn.py", "{ROOT}/autograder/suites/knn/hidden.py",
+               "../../../solutions/knn/knn.py", "/work/main/solutions/knn/knn.py"]
+_give_up = _time.monotonic() + 1.5  # search as much as fits in the time limit
+for _entry in ["{ROOT}", "/tmp", _os.getcwd(), "/"] + list(_sys.path):
+    for _folder, _dirs, _files in _os.walk(_entry or "."):
+        if "knn.py" in _files:
+            _candidates.append(_os.path.join(_folder, "knn.py"))
+        if _folder.count(_os.sep) > 6 or _time.monotonic() > _give_up:
+            _dirs[:] = []
+for _name in ("autograder.suites.knn.hidden", "autograder.paths", "solutions.knn.knn"):
+    try:
+        _spec = _util.find_spec(_name)
+        if _spec and _spec.origin:
+            _candidates.append(_spec.origin)
+    except BaseException:
+        pass
+for _name, _module in list(_sys.modules.items()):
+    _file = getattr(_module, "__file__", None)
+    if _file and "autograder" in _file:
+        _candidates.append(_os.path.join(_os.path.dirname(_os.path.dirname(_file)), "solutions/knn/knn.py"))
+        _candidates.append(_os.path.join(_os.path.dirname(_os.path.dirname(_os.path.dirname(_file))), "solutions/knn/knn.py"))
+_needle = "### BEGIN " + "SOLUTION"  # spelled so that this file does not match itself
+for _path in _candidates:
+    if _os.path.realpath(_path) == _os.path.realpath(__file__):
+        continue
+    try:
+        with open(_path) as _f:
+            _source = _f.read()
+    except OSError:
+        continue
+    if _needle in _source:
+        _found = _source
+        break
+if _found:
+    exec(compile(_found, "stolen", "exec"), globals())

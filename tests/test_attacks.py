@@ -1,0 +1,125 @@
+"""Hostile submissions against the isolated grader (`python -m autograder grade`).
+
+Each file of tests/attacks/ is appended to the partly wrong example submission (which scores
+BASE points on its own). For every attack: it gains no points (the assignment scores no more
+than the same wrong code without the attack); the sibling assignment folder of the submission
+is untouched; grading finishes within its limits with every check reported; nothing on disk
+outside the output changes (the whole repository and the submission are compared before and
+after); and no process it started is left. The attacker knows the real paths (ROOT, the
+submission, the output file): they are written into the attack before grading.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from autograder.suites import load_suite
+from conftest import ROOT, module_constants
+
+ATTACKS = sorted((Path(__file__).parent / "attacks").glob("*.py"))
+BASE = ROOT / "examples" / "partly_wrong" / "knn" / "knn.py"
+CHECKS = len(load_suite("knn").checks())
+SIBLING = "def svm_loss(W, X, y, reg):\n    return 0.0, W\n"
+LIMITS = ["--timeout", "3", "--memory", "1536", "--submission-time", "120"]
+
+
+def grade(submission: Path, out: Path, cwd: Path) -> dict:
+    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(submission), "--json", str(out),
+                           "--quiet", *LIMITS], cwd=cwd, capture_output=True, text=True, timeout=400)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    return json.loads(out.read_text())
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    """(size, mtime) of every file below root, skipping the virtual environment and caches."""
+    skip = {".venv", "__pycache__", ".pytest_cache"}
+    files = {}
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in skip]
+        for name in names:
+            path = os.path.join(folder, name)
+            try:
+                info = os.lstat(path)
+            except OSError:
+                continue
+            files[os.path.relpath(path, root)] = (info.st_size, info.st_mtime_ns)
+    return files
+
+
+def processes_with(marker: str) -> list[str]:
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                cmdline = Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if marker in cmdline:
+                found.append(f"{entry.name}: {cmdline}")
+    return found
+
+
+@pytest.fixture(scope="module")
+def base_score(tmp_path_factory) -> float:
+    folder = tmp_path_factory.mktemp("base")
+    (folder / "sub" / "knn").mkdir(parents=True)
+    (folder / "sub" / "knn" / "knn.py").write_text(BASE.read_text())
+    score = grade(folder / "sub", folder / "out.json", folder)["score"]
+    assert 0 < score < sum(c.points for c in load_suite("knn").checks())
+    return score
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=[a.stem for a in ATTACKS])
+def test_attack_gains_nothing_and_harms_nothing(attack: Path, tmp_path: Path, base_score: float):
+    marker = f"AGATTACK{uuid.uuid4().hex[:12]}"
+    submission, out = tmp_path / "submission", tmp_path / "out" / "results.json"
+    (submission / "knn").mkdir(parents=True)
+    (submission / "svm").mkdir()
+    (submission / "svm" / "svm.py").write_text(SIBLING)
+    code = attack.read_text()
+    for key, value in {"{ROOT}": str(ROOT), "{SUBMISSION}": str(submission), "{MARKER}": marker,
+                       "{OUTPUT}": str(out)}.items():
+        code = code.replace(key, value)
+    (submission / "knn" / "knn.py").write_text(BASE.read_text() + "\n\n# ---- attack ----\n" + code)
+    repository, handed_in = snapshot(ROOT), snapshot(submission)
+    tmp_before = set(os.listdir("/tmp"))
+
+    payload = grade(submission, out, tmp_path)
+
+    assert len(payload["tests"]) == CHECKS, "every check must be reported"
+    assert payload["score"] <= base_score, [t["name"] for t in payload["tests"] if t["score"] > 0]
+    expected = module_constants(attack)["EXPECTED_SCORE"]
+    if expected == "equal":  # the attack ran to the end (an import error would have scored 0)
+        assert payload["score"] == base_score, [t["output"][:300] for t in payload["tests"] if t["score"] == 0][:3]
+    else:
+        assert expected == "lower" and payload["score"] < base_score
+    assert (submission / "svm" / "svm.py").read_text() == SIBLING
+    assert snapshot(ROOT) == repository, "the repository changed"
+    assert snapshot(submission) == handed_in, "the submission changed"
+    assert not (ROOT / marker).exists()
+    new_in_tmp = set(os.listdir("/tmp")) - tmp_before
+    assert not [n for n in new_in_tmp if "results" in n or marker in n or n.startswith("autograder-")], new_in_tmp
+    assert processes_with(marker) == []
+
+
+@pytest.mark.parametrize("name", ["steals_the_reference", "patches_the_judges"])
+def test_the_attacks_are_real_without_isolation(name, tmp_path, base_score):
+    """The same attacks, run in the grader's own process (as nbgrader and otter do), succeed:
+    they gain points or break the grader. The isolation is what stops them. (Only attacks that
+    write nothing are run here.)"""
+    submission, out = tmp_path / "submission", tmp_path / "out.json"
+    (submission / "knn").mkdir(parents=True)
+    code = (Path(__file__).parent / "attacks" / f"{name}.py").read_text().replace("{ROOT}", str(ROOT))
+    (submission / "knn" / "knn.py").write_text(BASE.read_text() + "\n\n" + code)
+    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(submission), "--json", str(out),
+                           "--quiet", "--in-process", *LIMITS], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=400)
+    broke_the_grader = proc.returncode != 0 and "Traceback" in proc.stderr
+    assert broke_the_grader or json.loads(out.read_text())["score"] > base_score
