@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder grade | demo | stubs | bundle``.
+"""Command line: ``python -m autograder grade | grade-batch | demo | stubs | bundle``.
 
 Exit status: 0 when grading completed, whatever the score; 2 when the grader could not run
 (bad arguments, a missing submission folder, missing reference or hidden checks).
@@ -7,7 +7,9 @@ Exit status: 0 when grading completed, whatever the score; 2 when the grader cou
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -58,6 +60,10 @@ def grade(
         raise UsageError(f"unknown assignment(s) {', '.join(unknown)}; known: {', '.join(ASSIGNMENTS)}")
     solutions = Path(solutions) if solutions else paths.solutions_dir()
     open_door = isolated_doors(limits, [submission]) if isolated else in_process_doors
+    if isolated:  # while the fork server starts on another core, import what the checks will need
+        for name in dict.fromkeys(names):
+            for module in load_suite(name).preload:
+                importlib.import_module(module)
     results: list[CheckResult] = []
     for name in dict.fromkeys(names):
         suite = load_suite(name)
@@ -91,6 +97,15 @@ def _cmd_grade(args) -> int:
     results = grade(args.submission, args.assignment, public_only=args.public_only, solutions=args.solutions,
                     limits=limits_from(args), isolated=not args.in_process)
     _print_results(results, f"Submission {args.submission}", not args.quiet)
+    if not args.in_process:
+        from .isolation.client import shared_zygote
+
+        zygote = shared_zygote()
+        weak = zygote.capabilities.landlock_abi == 0 or not zygote.network_isolated
+        print(f"{'WARNING: weak isolation: ' if weak else ''}student code ran in sandboxed worker processes: "
+              f"{zygote.describe()}", file=sys.stderr)
+    else:
+        print("WARNING: student code ran inside the grader (--in-process): no isolation at all", file=sys.stderr)
     if args.json:
         payload = gradescope_results(results, time.perf_counter() - started)
         target = Path(args.json)
@@ -100,6 +115,43 @@ def _cmd_grade(args) -> int:
         partial.replace(target)  # never a half-written results file
         print(f"wrote {args.json}")
     return EXIT_OK
+
+
+def _cmd_grade_batch(args) -> int:
+    from .batch import BatchOptions, find_submissions, grade_batch
+
+    root = Path(args.submissions)
+    if not root.is_dir():
+        raise UsageError(f"submissions folder {root} does not exist or is not a folder")
+    names = tuple(dict.fromkeys(args.assignment or ASSIGNMENTS))
+    unknown = [n for n in names if n not in ASSIGNMENTS]
+    if unknown:
+        raise UsageError(f"unknown assignment(s) {', '.join(unknown)}; known: {', '.join(ASSIGNMENTS)}")
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    solutions = Path(args.solutions) if args.solutions else paths.solutions_dir()
+    if not args.public_only:
+        for name in names:
+            if not (solutions / name / f"{name}.py").is_file():
+                raise UsageError(f"reference solution {solutions / name / f'{name}.py'} not found")
+    json_dir = Path(args.json_dir) if args.json_dir else Path(args.out).with_suffix("").with_name(
+        Path(args.out).stem + "-results")
+    options = BatchOptions(names, args.public_only, solutions, limits_from(args))
+    count = len(find_submissions(root))
+    print(f"Grading {count} submissions in {root} with {args.jobs} job(s); results in {json_dir}/", file=sys.stderr)
+    started = time.perf_counter()
+    try:
+        rows = grade_batch(root, jobs=args.jobs, out=Path(args.out), json_dir=json_dir, options=options,
+                           regrade=args.regrade)
+    except KeyboardInterrupt:
+        print("interrupted: the submissions graded so far are kept; run the same command to resume",
+              file=sys.stderr)
+        return 130
+    failed = [r["student"] for r in rows if "error" in r]
+    elapsed = time.perf_counter() - started
+    print(f"wrote {args.out}: {len(rows)} students, {elapsed:.1f} s"
+          + (f"; NOT graded (grader errors): {', '.join(failed)}" if failed else ""))
+    return EXIT_GRADER if failed else EXIT_OK
 
 
 def _cmd_demo(args) -> int:
@@ -141,7 +193,7 @@ def _cmd_bundle(args) -> int:
     return EXIT_OK
 
 
-def add_limit_options(parser: argparse.ArgumentParser) -> None:
+def add_limit_options(parser: argparse.ArgumentParser, in_process: bool = True) -> None:
     d = Limits()
     group = parser.add_argument_group("limits on student code (per check unless stated)")
     group.add_argument("--timeout", type=float, default=d.check_seconds, metavar="SECONDS",
@@ -156,8 +208,9 @@ def add_limit_options(parser: argparse.ArgumentParser) -> None:
                        help="bytes a worker may write to files (default %(default)s)")
     group.add_argument("--submission-time", type=float, default=d.submission_seconds, metavar="SECONDS",
                        help="wall time of all student code of one submission (default %(default)s)")
-    group.add_argument("--in-process", action="store_true",
-                       help="run student code inside the grader (debugging only: no isolation at all)")
+    if in_process:
+        group.add_argument("--in-process", action="store_true",
+                           help="run student code inside the grader (debugging only: no isolation at all)")
 
 
 def limits_from(args) -> Limits:
@@ -183,6 +236,19 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--quiet", action="store_true", help="print only the score table, not the failure messages")
     add_limit_options(g)
     g.set_defaults(run=_cmd_grade)
+
+    gb = commands.add_parser("grade-batch", help="grade every submission of a class, in parallel, resumably")
+    gb.add_argument("submissions", type=Path, help="folder with one sub-folder per student")
+    gb.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel graders (default: CPUs, %(default)s)")
+    gb.add_argument("--out", type=Path, default=Path("grades.csv"), help="the CSV to write (default %(default)s)")
+    gb.add_argument("--json-dir", type=Path, metavar="DIR",
+                   help="per-student results.json folder (default: next to --out, <name>-results/)")
+    gb.add_argument("--assignment", action="append", metavar="NAME", help="grade only this assignment (repeatable)")
+    gb.add_argument("--regrade", action="store_true", help="grade again even what is already graded and unchanged")
+    gb.add_argument("--public-only", action="store_true", help="skip the hidden checks")
+    gb.add_argument("--solutions", type=Path, metavar="DIR", help="reference solutions (default: solutions/)")
+    add_limit_options(gb, in_process=False)
+    gb.set_defaults(run=_cmd_grade_batch)
 
     d = commands.add_parser("demo", help="grade the reference solutions and a partly wrong example")
     d.set_defaults(run=_cmd_demo)

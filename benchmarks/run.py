@@ -12,10 +12,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import batch_grading  # noqa: E402
 import knn_distances  # noqa: E402
 from common import blas_report  # noqa: E402
 
-BENCHMARKS = {"knn_distances": knn_distances}
+BENCHMARKS = {"knn_distances": knn_distances, "batch_grading": batch_grading}
+QUICK = {"knn_distances": {"repeats": 1, "N": 50, "M": 200, "D": 64}, "batch_grading": {"count": 6}}
 
 
 def main(argv=None) -> int:
@@ -30,10 +32,7 @@ def main(argv=None) -> int:
     print()
     for name in args.names or BENCHMARKS:
         module = BENCHMARKS[name]
-        if args.quick:
-            module.run(repeats=1, N=50, M=200, D=64)
-        else:
-            module.run()
+        module.run(**QUICK[name]) if args.quick else module.run()
         print()
     return 0
 

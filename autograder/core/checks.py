@@ -50,10 +50,11 @@ class Context:
 class Suite:
     """The checks of one assignment, in the order a student should meet them."""
 
-    def __init__(self, assignment: str, functions: Sequence[str], title: str) -> None:
+    def __init__(self, assignment: str, functions: Sequence[str], title: str, preload: Sequence[str] = ()) -> None:
         self.assignment = assignment
         self.functions = tuple(functions)
         self.title = title
+        self.preload = tuple(preload)  # heavy modules the checks import (loaded early when that helps)
         self._checks: list[Check] = []
 
     @property

@@ -267,8 +267,10 @@ class InProcessDoor:
     no check can depend on state another check left behind.
     """
 
-    def __init__(self, path: Path | str, *, time_limit: float = 30.0, label: str = "student") -> None:
+    def __init__(self, path: Path | str, *, time_limit: float = 30.0, label: str = "student",
+                 copy_arguments: bool = True) -> None:
         self.path = Path(path)
+        self.copy_arguments = copy_arguments
         self.time_limit = float(time_limit)
         self.label = label
         self.spent = 0.0
@@ -291,7 +293,7 @@ class InProcessDoor:
             except KeyError:
                 raise ValueError(f"{arg!r} does not belong to this door") from None
         if isinstance(arg, np.ndarray):
-            return arg.copy()
+            return arg.copy() if self.copy_arguments else arg
         if type(arg) in (tuple, list):
             return type(arg)(self._resolve(item) for item in arg)
         if type(arg) is dict:

@@ -11,6 +11,8 @@ it started.
 from __future__ import annotations
 
 import atexit
+import fcntl
+import math
 import os
 import select
 import shutil
@@ -24,6 +26,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from ..core.door import (
     CallOutcome,
@@ -68,6 +72,8 @@ class Zygote:
     """A fork server for this grader process; ``close()`` (or exit) stops it."""
 
     def __init__(self, *, start_timeout: float = 120.0) -> None:
+        """Start the fork server; it imports NumPy and PyTorch while the grader goes on with its
+        own start-up, and is waited for at the first spawn."""
         self.capabilities = sandbox.probe()
         self.scratch = Path(tempfile.mkdtemp(prefix="autograder-"))
         self.executable = sorted({str(Path(p).resolve()) for p in (sys.base_prefix, sys.prefix)}
@@ -81,8 +87,21 @@ class Zygote:
         )
         theirs.close()
         self.control = ours
+        self._start_timeout = start_timeout
+        self._ready = False
+        self.network_isolated = False
+        # With a pids cgroup per worker, the cgroup finds everything a worker started; without
+        # one, each worker gets a PID namespace of its own instead (one more fork per check).
+        self.pid_namespaces = not self.capabilities.pids_cgroup and "pid" in self.capabilities.namespaces
+        self._next = 0
+        self._dying: list[sandbox.PidsCgroup] = []
+        atexit.register(self.close)
+
+    def wait_ready(self) -> None:
+        if self._ready:
+            return
         try:
-            hello = self._receive(start_timeout)
+            hello = self._receive(self._start_timeout)
         except (protocol.ProtocolError, OSError) as error:
             self.close()
             raise IsolationError(f"the worker fork server did not start: {error}") from None
@@ -90,12 +109,7 @@ class Zygote:
             self.close()
             raise IsolationError(f"the worker fork server said {hello!r}")
         self.network_isolated = "net" in hello.get("namespaces", [])
-        # With a pids cgroup per worker, the cgroup finds everything a worker started; without
-        # one, each worker gets a PID namespace of its own instead (one more fork per check).
-        self.pid_namespaces = not self.capabilities.pids_cgroup and "pid" in self.capabilities.namespaces
-        self._next = 0
-        self._dying: list[sandbox.PidsCgroup] = []
-        atexit.register(self.close)
+        self._ready = True
 
     def _receive(self, timeout: float) -> Any:
         ready, _, _ = select.select([self.control], [], [], timeout)
@@ -110,6 +124,7 @@ class Zygote:
         return value
 
     def describe(self) -> str:
+        self.wait_ready()
         parts = [self.capabilities.describe()]
         parts.append("no network" if self.network_isolated else "NETWORK NOT ISOLATED (TCP blocked by Landlock only)")
         if self.pid_namespaces:
@@ -137,6 +152,7 @@ class Zygote:
 
     def spawn(self, *, workdir: Path, module: Path, label: str, seconds: float, limits: WorkerLimits,
               readable: list[str], cgroup: str | None) -> tuple[int, socket.socket]:
+        self.wait_ready()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         request = {
             "op": "spawn", "workdir": str(workdir), "module": str(module), "label": label, "seconds": seconds,
@@ -162,6 +178,7 @@ class Zygote:
 
     def status(self, pid: int, wait: float = 1.0) -> int | None:
         """The wait status of a finished worker (None if not known within ``wait`` seconds)."""
+        self.wait_ready()
         try:
             protocol.send_message(self.control, {"op": "status", "pid": pid, "wait": wait})
             reply = self._receive(wait + 10)
@@ -246,6 +263,49 @@ def _text(value: Any, limit: int = _TEXT_LIMIT) -> str:
     return value if len(value) <= limit else value[:limit] + f"\n... ({len(value) - limit} more characters)"
 
 
+class _SharedArguments:
+    """Top-level array arguments placed in sealed memfds (they cannot shrink or grow)."""
+
+    def __init__(self) -> None:
+        self.fds: list[int] = []
+        self._arrays: dict[int, tuple[int, np.dtype, tuple]] = {}
+
+    def put(self, value: Any) -> Any:
+        if not isinstance(value, np.ndarray) or value.nbytes == 0 or value.dtype.kind not in "biufc":
+            return value
+        data = np.ascontiguousarray(value)
+        fd = os.memfd_create("argument", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+        self.fds.append(fd)
+        os.ftruncate(fd, data.nbytes)
+        view, offset = memoryview(data).cast("B"), 0
+        while offset < len(view):
+            offset += os.pwrite(fd, view[offset:], offset)
+        fcntl.fcntl(fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SEAL)
+        shared = protocol.SharedArray(len(self.fds) - 1, data.dtype, data.shape)
+        self._arrays[id(shared)] = (fd, data.dtype, data.shape)
+        return shared
+
+    def after(self, sent: Any, reported: Any) -> Any:
+        """What a shared argument holds now (read here); any other argument as reported."""
+        if not isinstance(sent, protocol.SharedArray):
+            return reported
+        fd, dtype, shape = self._arrays[id(sent)]
+        size = math.prod(shape) * dtype.itemsize
+        chunks, offset = [], 0
+        while offset < size:
+            chunk = os.pread(fd, size - offset, offset)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            offset += len(chunk)
+        return np.frombuffer(b"".join(chunks), dtype=dtype).reshape(shape).copy()
+
+    def close(self) -> None:
+        for fd in self.fds:
+            os.close(fd)
+        self.fds.clear()
+
+
 class WorkerDoor:
     """The door with the student's side in a sandboxed worker (one worker per door)."""
 
@@ -316,7 +376,7 @@ class WorkerDoor:
         self._kill()
         return problem
 
-    def _request(self, message: dict, what: str) -> dict:
+    def _request(self, message: dict, what: str, fds: tuple[int, ...] = ()) -> dict:
         if self._broken is not None:
             raise self._broken
         remaining = self.time_limit - self.spent
@@ -325,7 +385,7 @@ class WorkerDoor:
         started = time.monotonic()
         try:
             self._sock.settimeout(remaining + GRACE_SECONDS)
-            self._sock.sendall(protocol.encode(message))
+            protocol.send(self._sock, message, fds)
             self._sock.settimeout(None)
             reply = protocol.receive(self._sock, limit=self.limits.reply_bytes,
                                      deadline=started + remaining + GRACE_SECONDS)
@@ -338,9 +398,9 @@ class WorkerDoor:
             self.spent += time.monotonic() - started
             status = self.zygote.status(self._pid)
             tail = self._output_tail()
-            raise self._fail(StudentProblem(
+            raise self._fail(self._relabel(StudentProblem(
                 f"{what}: the worker process running your code ended: {describe_status(status, self.limits)}.",
-                f"Its last output:\n{tail}" if tail else ""))
+                f"Its last output:\n{tail}" if tail else "")))
         except protocol.ProtocolError as error:
             self.spent += time.monotonic() - started
             raise self._fail(StudentProblem(f"{what}: the worker sent an invalid reply ({error}); your code may "
@@ -349,8 +409,18 @@ class WorkerDoor:
         if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
             raise self._fail(StudentProblem(f"{what}: the worker sent an invalid reply."))
         if not reply["ok"]:
-            raise _problem_from(reply, what)
+            raise self._relabel(_problem_from(reply, what))
         return reply
+
+    def _relabel(self, problem: StudentProblem) -> StudentProblem:
+        """Show the submission's own path in messages, not the worker's scratch copy (which
+        differs on every run): tracebacks read as in a local run, and grading is reproducible."""
+        if self._workdir is not None:
+            copy, original = str(self._workdir / "submission"), str(self.path.parent.parent)
+            problem.message = problem.message.replace(copy, original)
+            problem.details = problem.details.replace(copy, original)
+            problem.args = (problem.message,)
+        return problem
 
     # -- the door's interface --------------------------------------------------------------------
 
@@ -379,14 +449,27 @@ class WorkerDoor:
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> CallOutcome:
         self.open()
-        reply = self._request({"op": "call", "function": function, "args": list(args), "kwargs": kwargs}, function)
+        shared = _SharedArguments()
         try:
-            args_after = reply["args_after"]
-            kwargs_after = reply["kwargs_after"]
-            if not isinstance(args_after, tuple) or len(args_after) != len(args):
-                raise protocol.ProtocolError("args_after")
-            if not isinstance(kwargs_after, dict) or set(kwargs_after) != set(kwargs):
-                raise protocol.ProtocolError("kwargs_after")
+            message = {"op": "call", "function": function, "args": [shared.put(a) for a in args],
+                       "kwargs": {k: shared.put(v) for k, v in kwargs.items()}}
+            reply = self._request(message, function, tuple(shared.fds))
+            try:
+                args_after = reply["args_after"]
+                kwargs_after = reply["kwargs_after"]
+                if not isinstance(args_after, tuple) or len(args_after) != len(args):
+                    raise protocol.ProtocolError("args_after")
+                if not isinstance(kwargs_after, dict) or set(kwargs_after) != set(kwargs):
+                    raise protocol.ProtocolError("kwargs_after")
+            except (KeyError, protocol.ProtocolError) as error:
+                raise self._fail(StudentProblem(f"{function}: the worker sent an invalid reply ({error}).")) from None
+            # The arrays as the student's code left them, read from the shared memory by the
+            # grader itself: what the worker says about them is not taken on trust.
+            args_after = tuple(shared.after(a, reported) for a, reported in zip(message["args"], args_after))
+            kwargs_after = {k: shared.after(message["kwargs"][k], v) for k, v in kwargs_after.items()}
+        finally:
+            shared.close()
+        try:
             notes = reply["warnings"]
             if not isinstance(notes, list):
                 raise protocol.ProtocolError("warnings")

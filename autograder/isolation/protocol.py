@@ -20,6 +20,7 @@ deeper than ``MAX_DEPTH``, frames larger than the caller's limit.
 
 from __future__ import annotations
 
+import array
 import json
 import math
 import os
@@ -37,6 +38,15 @@ MAGIC = b"AGW1"
 MAX_DEPTH = 64
 _PLAIN_KINDS = frozenset("biufcUS")
 _TYPE_NAME_LIMIT = 200
+
+
+class SharedArray:
+    """A request argument whose bytes travel in a memfd (file descriptor ``index`` of the
+    message) instead of the frame: the worker maps it, the student's function works on that very
+    memory, and the grader reads what it holds after the call without asking the worker."""
+
+    def __init__(self, index: int, dtype: np.dtype, shape: tuple) -> None:
+        self.index, self.dtype, self.shape = index, dtype, shape
 
 
 class ProtocolError(Exception):
@@ -82,6 +92,8 @@ def encode(value: Any) -> bytes:
             return {"__complex__": [obj.real, obj.imag]}
         if isinstance(obj, Handle):
             return {"__handle__": int(obj.id), "type": str(obj.type_name)[:_TYPE_NAME_LIMIT]}
+        if isinstance(obj, SharedArray):
+            return {"__shm__": obj.index, "dtype": obj.dtype.str, "shape": list(obj.shape)}
         if isinstance(obj, tuple):
             return {"__tuple__": [walk(item, depth + 1) for item in obj]}
         if isinstance(obj, list):
@@ -126,29 +138,29 @@ def _array(node: dict, blobs: list[memoryview], shape: Any) -> np.ndarray:
     return np.frombuffer(blobs[index], dtype=dtype, count=count).reshape(shape).copy()
 
 
-def _decode_node(node: Any, blobs: list[memoryview], depth: int) -> Any:
+def _decode_node(node: Any, blobs: list[memoryview], depth: int, shared=None) -> Any:
     if depth > MAX_DEPTH:
         raise ProtocolError("value nested too deeply")
     if node is None or isinstance(node, (bool, int, float, str)):
         return node
     if isinstance(node, list):
-        return [_decode_node(item, blobs, depth + 1) for item in node]
+        return [_decode_node(item, blobs, depth + 1, shared) for item in node]
     if not isinstance(node, dict) or len(node) > 3:
         raise ProtocolError("unexpected JSON object")
     keys = set(node)
     if keys == {"__tuple__"} and isinstance(node["__tuple__"], list):
-        return tuple(_decode_node(item, blobs, depth + 1) for item in node["__tuple__"])
+        return tuple(_decode_node(item, blobs, depth + 1, shared) for item in node["__tuple__"])
     if keys == {"__dict__"} and isinstance(node["__dict__"], list):
         out = {}
         for pair in node["__dict__"]:
             if not isinstance(pair, list) or len(pair) != 2:
                 raise ProtocolError("bad dict entry")
-            key = _decode_node(pair[0], blobs, depth + 1)
+            key = _decode_node(pair[0], blobs, depth + 1, shared)
             try:
                 hash(key)
             except TypeError:
                 raise ProtocolError("unhashable dict key") from None
-            out[key] = _decode_node(pair[1], blobs, depth + 1)
+            out[key] = _decode_node(pair[1], blobs, depth + 1, shared)
         return out
     if keys == {"__complex__"}:
         parts = node["__complex__"]
@@ -164,11 +176,14 @@ def _decode_node(node: Any, blobs: list[memoryview], depth: int) -> Any:
         return _array(node, blobs, node["shape"])
     if keys == {"__scalar__", "dtype"}:
         return _array(node, blobs, [])[()]
+    if keys == {"__shm__", "dtype", "shape"} and shared is not None:
+        return shared(node["__shm__"], _dtype(node["dtype"]), tuple(node["shape"]))
     raise ProtocolError(f"unexpected JSON object with keys {sorted(keys)[:5]}")
 
 
-def decode(payload: bytes) -> Any:
-    """The value in the rest of a frame (everything after MAGIC and the length)."""
+def decode(payload: bytes, shared=None) -> Any:
+    """The value in the rest of a frame (everything after MAGIC and the length). ``shared``
+    maps shared-array nodes (index, dtype, shape) to arrays; without it they are rejected."""
     view = memoryview(payload)
     if len(view) < 4:
         raise ProtocolError("truncated frame")
@@ -192,7 +207,7 @@ def decode(payload: bytes) -> Any:
         blobs.append(view[offset : offset + n])
         offset += n
     try:
-        return _decode_node(header["body"], blobs, 0)
+        return _decode_node(header["body"], blobs, 0, shared)
     except RecursionError:
         raise ProtocolError("value nested too deeply") from None
 
@@ -200,8 +215,33 @@ def decode(payload: bytes) -> Any:
 # --- framing over a socket ----------------------------------------------------------------------
 
 
-def send(sock: socket.socket, value: Any) -> None:
-    sock.sendall(encode(value))
+def send(sock: socket.socket, value: Any, fds: tuple[int, ...] = ()) -> None:
+    frame = encode(value)
+    if not fds:
+        sock.sendall(frame)
+        return
+    # The descriptors ride on the first bytes; the rest of a large frame follows normally.
+    sent = sock.sendmsg([frame], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))])
+    sock.sendall(frame[sent:])
+
+
+def receive_request(sock: socket.socket, *, limit: int, max_fds: int = 64) -> tuple[bytes, list[int]]:
+    """The worker's side: the rest of one frame and the file descriptors sent with it."""
+    head, fds = b"", []
+    while len(head) < 12:
+        data, ancillary, _, _ = sock.recvmsg(12 - len(head), socket.CMSG_SPACE(max_fds * 4))
+        for level, kind, payload in ancillary:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                fds += array.array("i", payload[: len(payload) - len(payload) % 4]).tolist()
+        if not data:
+            raise PeerClosed("the connection closed")
+        head += data
+    if head[:4] != MAGIC:
+        raise ProtocolError("bad frame marker")
+    (length,) = struct.unpack(">Q", head[4:])
+    if length > limit:
+        raise ProtocolError("message too large")
+    return _recv_exactly(sock, length, None), fds
 
 
 def _recv_exactly(sock: socket.socket, n: int, deadline: float | None) -> bytes:

@@ -9,9 +9,13 @@ only change what their own functions appear to return.
 
 from __future__ import annotations
 
+import math
+import mmap
 import os
 import socket
 from typing import Any
+
+import numpy as np
 
 from ..core.door import (
     InProcessDoor,
@@ -60,13 +64,33 @@ def handle(door: InProcessDoor, request: dict) -> dict:
     return {"ok": False, "kind": "problem", "message": f"unknown request {op!r}", "details": ""}
 
 
+def _mapper(fds: list[int]):
+    """Shared arguments: the student's function gets an array over the grader's memfd itself."""
+
+    def shared(index: int, dtype: np.dtype, shape: tuple) -> np.ndarray:
+        if not 0 <= index < len(fds):
+            raise protocol.ProtocolError("no such shared argument")
+        count = math.prod(shape)
+        memory = mmap.mmap(fds[index], count * dtype.itemsize)
+        return np.frombuffer(memory, dtype=dtype, count=count).reshape(shape)
+
+    return shared
+
+
 def serve(sock: socket.socket, module_path: str, label: str, seconds: float) -> None:
     """Answer requests until the grader says goodbye or goes away; never returns."""
-    door = InProcessDoor(module_path, time_limit=seconds, label=label)
+    # The arguments are already private to this process (decoded or shared with the grader on
+    # purpose), so the door hands them over as they are.
+    door = InProcessDoor(module_path, time_limit=seconds, label=label, copy_arguments=False)
     while True:
         try:
-            request = protocol.receive(sock, limit=REQUEST_LIMIT)
-        except protocol.ProtocolError:
+            payload, fds = protocol.receive_request(sock, limit=REQUEST_LIMIT)
+            try:
+                request = protocol.decode(payload, shared=_mapper(fds))
+            finally:
+                for fd in fds:
+                    os.close(fd)
+        except (protocol.ProtocolError, OSError):
             os._exit(0)
         if request.get("op") == "bye":
             os._exit(0)

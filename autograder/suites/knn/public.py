@@ -29,7 +29,8 @@ from ...core.verdicts import (
 )
 from ...datasets import digits_split
 
-suite = Suite("knn", ["compute_distances", "knn_predict", "cross_validate_k"], "k-nearest neighbours")
+suite = Suite("knn", ["compute_distances", "knn_predict", "cross_validate_k"], "k-nearest neighbours",
+              preload=["torch", "sklearn.neighbors"])
 
 # --- compute_distances --------------------------------------------------------------------------
 

@@ -1,0 +1,67 @@
+"""Batch grading: 100 generated submissions (reference, partly wrong, stubs) graded by
+`grade-batch` with --jobs 1 and --jobs 2 in the same run: submissions per minute, the speed-up,
+whether both runs gave identical grades, and the time of one full isolated `grade` of the
+reference. Goal: a full grade of one submission with all eight assignments in <= 10 s."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import ROOT
+
+
+def make_class(folder: Path, count: int) -> dict[str, int]:
+    """``count`` submissions: 40% the reference, 40% partly wrong (the bug bank laid over the
+    reference, and the example), 20% untouched stubs."""
+    reference = (ROOT / "solutions" / "knn" / "knn.py").read_text()
+    wrong = [reference + "\n\n" + bug.read_text() for bug in sorted((ROOT / "tests" / "bugbank" / "knn").glob("*.py"))]
+    wrong.append((ROOT / "examples" / "partly_wrong" / "knn" / "knn.py").read_text())
+    stub = (ROOT / "assignments" / "knn" / "knn.py").read_text()
+    kinds = {"reference": 0, "partly wrong": 0, "stub": 0}
+    for i in range(count):
+        kind = ("reference", "reference", "partly wrong", "partly wrong", "stub")[i % 5]
+        source = {"reference": reference, "stub": stub}.get(kind) or wrong[(i // 5) % len(wrong)]
+        (folder / f"student{i:03d}" / "knn").mkdir(parents=True)
+        (folder / f"student{i:03d}" / "knn" / "knn.py").write_text(source)
+        kinds[kind] += 1
+    return kinds
+
+
+def grade_batch(folder: Path, out: Path, jobs: int) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "autograder", "grade-batch", str(folder), "--jobs", str(jobs),
+                    "--out", str(out), "--regrade"], check=True, capture_output=True, cwd=folder.parent)
+    return time.perf_counter() - started
+
+
+def run(count: int = 100) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        kinds = make_class(tmp / "class", count)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "autograder", "grade", str(ROOT / "solutions"), "--quiet"],
+                       check=True, capture_output=True)
+        single = time.perf_counter() - started
+        times = {jobs: grade_batch(tmp / "class", tmp / f"grades-{jobs}.csv", jobs) for jobs in (1, 2)}
+        same_csv = (tmp / "grades-1.csv").read_text() == (tmp / "grades-2.csv").read_text()
+        same_json = all(
+            {k: v for k, v in json.loads(a.read_text()).items() if k != "execution_time"}
+            == {k: v for k, v in json.loads((tmp / "grades-2-results" / a.name).read_text()).items() if k != "execution_time"}
+            for a in (tmp / "grades-1-results").glob("*.json")
+        )
+    print(f"grade-batch on {count} submissions ({', '.join(f'{v} {k}' for k, v in kinds.items())}), "
+          "student code in sandboxed workers:")
+    for jobs, seconds in times.items():
+        print(f"  --jobs {jobs}: {seconds:6.1f} s   {count / seconds * 60:6.0f} submissions/min")
+    print(f"  speed-up --jobs 2 / --jobs 1: {times[1] / times[2]:.2f}x; identical grades and results: "
+          f"{'yes' if same_csv and same_json else 'NO'}")
+    print(f"  one full `grade` of the reference (1 of 8 assignments so far), process start to exit: {single:.1f} s"
+          f" (goal for all eight: <= 10 s)")
+    print("  nbgrader comparison: pending the nbgrader issue")
+    return {"times": times, "identical": same_csv and same_json, "single": single}
