@@ -10,8 +10,9 @@ never alias the grader's arrays; the arguments as the student left them come bac
 ``CallOutcome.args_after`` so that a check can tell whether an input was modified.
 
 Everything that judges — comparisons, tolerances, points — happens on the grader's side of this
-door. That is what lets a later version move the student's side into a separate worker process
-without rewriting a single check: only this module changes.
+door. That is what lets the instructor's grader put the student's side in a sandboxed worker
+process (:class:`autograder.isolation.client.WorkerDoor`, which runs this very class inside the
+worker) while students' local runs keep it in-process, with the same checks.
 
 Failures inside student code never escape as their own exception types: an exception of any kind
 (``KeyboardInterrupt`` and ``SystemExit`` included), an import error, or running out of the

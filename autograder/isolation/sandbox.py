@@ -127,10 +127,9 @@ def _is_within(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def readable_roots(protected: list[Path]) -> list[str]:
-    """Folders a worker may read: the Python installation, its packages, system libraries —
-    minus anything that holds a protected path (the grader's repository, solutions, the
-    submissions): such a folder is replaced by its children that do not."""
+def python_and_system_folders() -> set[Path]:
+    """The Python installation, its packages (virtual environment and user site included) and
+    the system's library folders."""
     import site
 
     wanted = {Path(p).resolve() for p in (sys.base_prefix, sys.prefix, sys.exec_prefix, sys.base_exec_prefix)}
@@ -139,6 +138,15 @@ def readable_roots(protected: list[Path]) -> list[str]:
     if user_site and os.path.isdir(user_site):
         wanted.add(Path(user_site).resolve())
     wanted |= {Path(p) for p in ("/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib", "/usr/share/zoneinfo")}
+    return wanted
+
+
+def readable_roots(protected: list[Path], wanted: set[Path] | None = None) -> list[str]:
+    """Folders a worker may read (default: :func:`python_and_system_folders`) minus anything
+    that holds a protected path (the grader's package, the solutions, the submissions): a
+    folder holding one is replaced by its children that do not, recursively; a folder inside
+    one is dropped."""
+    wanted = python_and_system_folders() if wanted is None else {Path(p) for p in wanted}
     protected = [Path(p).resolve() for p in protected]
     out: set[Path] = set()
 
@@ -186,7 +194,7 @@ SYSTEM_FILES_READ_WRITE = ["/dev/null"]
 
 
 def set_limits(*, memory_bytes: int | None, cpu_seconds: float | None, file_bytes: int | None,
-               processes: int | None, open_files: int = 256) -> None:
+               open_files: int = 256) -> None:
     """setrlimit for this process (inherited by all it starts)."""
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
@@ -197,8 +205,8 @@ def set_limits(*, memory_bytes: int | None, cpu_seconds: float | None, file_byte
         resource.setrlimit(resource.RLIMIT_CPU, (soft, soft + 2))
     if file_bytes:
         resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
-    if processes:
-        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+    # No RLIMIT_NPROC: uid 0 is exempt from it, and for anyone else it counts every process of
+    # the user. The number of processes is limited by a pids cgroup instead (PidsCgroup).
 
 
 PR_CAPBSET_DROP = 24

@@ -99,7 +99,7 @@ def _become_worker(request: dict, sock: socket.socket) -> None:  # pragma: no co
         os.environ.update({"HOME": workdir, "TMPDIR": workdir, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
         limits = request["limits"]
         sandbox.set_limits(memory_bytes=limits["memory_bytes"], cpu_seconds=limits["cpu_seconds"],
-                           file_bytes=limits["output_bytes"], processes=None)
+                           file_bytes=limits["output_bytes"])
         sandbox.drop_capabilities()
         if request["landlock"]:
             sandbox.apply_landlock(
