@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder grade | grade-batch | demo | stubs | bundle``.
+"""Command line: ``python -m autograder grade | grade-batch | nbgrader-course | demo | stubs | bundle``.
 
 Exit status: 0 when grading completed, whatever the score; 2 when the grader could not run
 (bad arguments, a missing submission folder, missing reference or hidden checks).
@@ -10,6 +10,7 @@ import argparse
 import importlib
 import json
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -59,13 +60,31 @@ def grade(
     if unknown:
         raise UsageError(f"unknown assignment(s) {', '.join(unknown)}; known: {', '.join(ASSIGNMENTS)}")
     solutions = Path(solutions) if solutions else paths.solutions_dir()
-    open_door = isolated_doors(limits, [submission]) if isolated else in_process_doors
+    from .course import materialize_notebooks
+
+    chosen = list(dict.fromkeys(names))
+    extracted, relabels = materialize_notebooks(submission, chosen)  # notebooks handed in: their code
+    try:
+        results = _grade_folder(extracted or submission, chosen, public_only, solutions, limits, isolated,
+                                protected=[submission.resolve()])
+    finally:
+        if extracted is not None:
+            shutil.rmtree(extracted, ignore_errors=True)
+    for result in results:
+        for copy, original in relabels.items():  # the longest paths come first
+            result.output = result.output.replace(copy, original)
+    return results
+
+
+def _grade_folder(submission: Path, names: list[str], public_only: bool, solutions: Path, limits: Limits,
+                  isolated: bool, protected: list[Path]) -> list[CheckResult]:
+    open_door = isolated_doors(limits, [submission.resolve(), *protected]) if isolated else in_process_doors
     if isolated:  # while the fork server starts on another core, import what the checks will need
-        for name in dict.fromkeys(names):
+        for name in names:
             for module in load_suite(name).preload:
                 importlib.import_module(module)
     results: list[CheckResult] = []
-    for name in dict.fromkeys(names):
+    for name in names:
         suite = load_suite(name)
         if not public_only:
             if not suite.has_hidden:
@@ -91,9 +110,10 @@ def _print_results(results: list[CheckResult], title: str, details: bool) -> Non
 
 def _cmd_grade(args) -> int:
     started = time.perf_counter()
-    present = [n for n in ASSIGNMENTS if (Path(args.submission) / n / f"{n}.py").is_file()]
+    present = [n for n in ASSIGNMENTS if any((Path(args.submission) / n / f"{n}{ext}").is_file() for ext in (".py", ".ipynb"))]
     if Path(args.submission).is_dir() and not present:
-        print(f"warning: {args.submission} holds none of {', '.join(f'{n}/{n}.py' for n in ASSIGNMENTS)}", file=sys.stderr)
+        print(f"warning: {args.submission} holds none of {', '.join(f'{n}/{n}.py' for n in ASSIGNMENTS)} "
+              "(or .ipynb)", file=sys.stderr)
     results = grade(args.submission, args.assignment, public_only=args.public_only, solutions=args.solutions,
                     limits=limits_from(args), isolated=not args.in_process)
     _print_results(results, f"Submission {args.submission}", not args.quiet)
@@ -164,6 +184,20 @@ def _cmd_demo(args) -> int:
     print(f"2. A partly wrong example submission ({example.relative_to(paths.ROOT)}/).")
     print("=" * 72)
     _print_results(grade(example), f"Submission {example.relative_to(paths.ROOT)}/", details=True)
+    return EXIT_OK
+
+
+def _cmd_nbgrader_course(args) -> int:
+    from .course import write_course
+
+    try:
+        written = write_course(Path(args.root), args.assignment or list(ASSIGNMENTS), course_id=args.course_id,
+                               timeout=args.cell_timeout)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    for path in written:
+        print(f"wrote {Path(args.root) / path}")
+    print(f"next: cd {args.root} && nbgrader generate_assignment {' '.join(args.assignment or ASSIGNMENTS)} --force")
     return EXIT_OK
 
 
@@ -252,6 +286,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = commands.add_parser("demo", help="grade the reference solutions and a partly wrong example")
     d.set_defaults(run=_cmd_demo)
+
+    n = commands.add_parser("nbgrader-course", help="write an nbgrader course directory (config + source notebooks)")
+    n.add_argument("root", type=Path, help="the course directory (created if missing)")
+    n.add_argument("--assignment", action="append", metavar="NAME", help="only this assignment (repeatable)")
+    n.add_argument("--course-id", default="deep-learning", help="nbgrader's course id (default %(default)s)")
+    n.add_argument("--cell-timeout", type=int, default=300, metavar="SECONDS",
+                   help="nbgrader's time limit per cell (default %(default)s)")
+    n.set_defaults(run=_cmd_nbgrader_course)
 
     s = commands.add_parser("stubs", help="regenerate assignments/ from solutions/")
     s.add_argument("--check", action="store_true", help="only report files that differ (exit 1 if any)")

@@ -34,6 +34,7 @@ from autograder.student_pytest import *  # noqa: F401,F403
 BUNDLE_MODULES = (
     "__init__.py",
     "datasets.py",
+    "notebook.py",
     "student_pytest.py",
     "core/__init__.py",
     "core/checks.py",
@@ -180,6 +181,12 @@ runs hidden checks on your submission; passing the public ones is a good sign, n
 
 Submit this folder (or the assignment folders you worked on) as it is: `knn/knn.py`, ...
 Keep the file and function names.
+
+## Notebooks
+
+If your course hands out Jupyter notebooks (nbgrader), open them from this folder: their test
+cells import the public checks from `autograder/` here, run them on the functions you wrote in
+the notebook, and show your points.
 
 Assignments in this bundle: {assignments}.
 """

@@ -17,7 +17,7 @@ import knn_distances  # noqa: E402
 from common import blas_report  # noqa: E402
 
 BENCHMARKS = {"knn_distances": knn_distances, "batch_grading": batch_grading}
-QUICK = {"knn_distances": {"repeats": 1, "N": 50, "M": 200, "D": 64}, "batch_grading": {"count": 6}}
+QUICK = {"knn_distances": {"repeats": 1, "N": 50, "M": 200, "D": 64}, "batch_grading": {"count": 6, "notebooks": 3}}
 
 
 def main(argv=None) -> int:

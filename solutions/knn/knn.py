@@ -10,28 +10,6 @@ Implement the three functions below. Work with NumPy; do not modify your inputs.
 import numpy as np
 
 
-### BEGIN SOLUTION
-def _as_matrix(X, name):
-    """X as a float64 (rows, D) array, or ValueError naming the argument."""
-    X = np.asarray(X)
-    if X.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D array (rows, D); got shape {X.shape}")
-    if X.dtype.kind not in "biuf":
-        raise ValueError(f"{name} must hold real numbers; got dtype {X.dtype}")
-    return X.astype(np.float64, copy=False)
-
-
-def _as_labels(y, name, rows):
-    """y as a non-negative integer (rows,) array, or ValueError naming the argument."""
-    y = np.asarray(y)
-    if y.shape != (rows,):
-        raise ValueError(f"{name} must have shape ({rows},), one label per row; got shape {y.shape}")
-    if y.dtype.kind not in "iu" or (y.size and y.min() < 0):
-        raise ValueError(f"{name} must hold non-negative integer labels")
-    return y
-
-
-### END SOLUTION
 def compute_distances(X_train, X_test):
     """Euclidean distance between every test row and every training row.
 
@@ -54,8 +32,11 @@ def compute_distances(X_train, X_test):
         - Do not modify X_train or X_test.
     """
     ### BEGIN SOLUTION
-    X_train = _as_matrix(X_train, "X_train")
-    X_test = _as_matrix(X_test, "X_test")
+    X_train, X_test = np.asarray(X_train), np.asarray(X_test)
+    for name, X in (("X_train", X_train), ("X_test", X_test)):
+        if X.ndim != 2 or X.dtype.kind not in "biuf":
+            raise ValueError(f"{name} must be a 2-D array of numbers (rows, D); got shape {X.shape}, dtype {X.dtype}")
+    X_train, X_test = X_train.astype(np.float64, copy=False), X_test.astype(np.float64, copy=False)
     if X_train.shape[1] != X_test.shape[1]:
         raise ValueError(
             f"X_train and X_test must have the same number of features D; got X_train with "
@@ -94,9 +75,11 @@ def knn_predict(X_train, y_train, X_test, k=1):
         - Does not modify its inputs.
     """
     ### BEGIN SOLUTION
-    X_train = _as_matrix(X_train, "X_train")
-    y_train = _as_labels(y_train, "y_train", X_train.shape[0])
-    M = X_train.shape[0]
+    M = np.shape(X_train)[0] if np.ndim(X_train) == 2 else -1
+    y_train = np.asarray(y_train)
+    if y_train.shape != (M,) or y_train.dtype.kind not in "iu" or (M > 0 and y_train.min() < 0):
+        raise ValueError(f"y_train must hold one non-negative integer label per row of X_train; got shape "
+                         f"{y_train.shape}, dtype {y_train.dtype} for X_train of shape {np.shape(X_train)}")
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
         raise ValueError(f"k must be an integer; got {k!r}")
     if not 1 <= k <= M:
@@ -133,8 +116,9 @@ def cross_validate_k(X, y, k_choices, num_folds=5):
         - Does not modify its inputs.
     """
     ### BEGIN SOLUTION
-    X = _as_matrix(X, "X")
-    y = _as_labels(y, "y", X.shape[0])
+    X, y = np.asarray(X), np.asarray(y)
+    if X.ndim != 2 or y.shape != (X.shape[0],):
+        raise ValueError(f"X must be (N, D) and y (N,); got X of shape {X.shape} and y of shape {y.shape}")
     if isinstance(num_folds, bool) or not isinstance(num_folds, (int, np.integer)):
         raise ValueError(f"num_folds must be an integer; got {num_folds!r}")
     if not 2 <= num_folds <= X.shape[0]:

@@ -1,0 +1,185 @@
+"""The nbgrader course: notebooks generated from the single source, executed for real, and the
+whole nbgrader round trip (generate_assignment, autograde, generate_feedback) run for real."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder.course import build_notebook, fill_notebook, notebook_json, notebook_module, write_course
+from autograder.release import solution_lines, write_bundle
+from autograder.suites import ASSIGNMENTS, load_suite
+from conftest import ROOT, SOLUTIONS, run_cli
+
+BIN = str(Path(sys.executable).parent)
+ENV = {**os.environ, "PATH": BIN + os.pathsep + os.environ.get("PATH", "")}  # nbgrader runs `alembic` by name
+
+
+def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+    proc = subprocess.run([os.path.join(BIN, "nbgrader"), *args], cwd=course, env=ENV, capture_output=True,
+                          text=True, timeout=900)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "[ERROR]" not in proc.stderr and "| ERROR]" not in proc.stderr, proc.stderr[-3000:]
+    return proc
+
+
+def source_text(cell) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def execute(notebook: dict, cwd: Path, extra_path: Path | None = None) -> dict:
+    import nbformat
+    from nbclient import NotebookClient
+
+    node = nbformat.reads(json.dumps(notebook), as_version=4)
+    env = dict(ENV, MPLBACKEND="module://matplotlib_inline.backend_inline")
+    NotebookClient(node, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute(env=env)
+    return json.loads(nbformat.writes(node))
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_notebook_has_a_solution_and_a_test_cell_per_function(assignment):
+    notebook = build_notebook(assignment)
+    suite = load_suite(assignment)
+    solutions = [c for c in notebook["cells"] if c["metadata"].get("nbgrader", {}).get("solution")]
+    tests = [c for c in notebook["cells"] if c["metadata"].get("nbgrader", {}).get("grade")]
+    assert [c["metadata"]["nbgrader"]["grade_id"] for c in solutions] == list(suite.functions)
+    assert [c["metadata"]["nbgrader"]["grade_id"] for c in tests] == [f"test_{f}" for f in suite.functions]
+    for cell in solutions:
+        text = source_text(cell)
+        assert text.count("### BEGIN SOLUTION") == text.count("### END SOLUTION") >= 1
+        assert '"""' in text  # the contract's docstring
+    for cell in tests:
+        meta = cell["metadata"]["nbgrader"]
+        assert meta["locked"] and meta["points"] > 0
+        text = source_text(cell)
+        assert text.index("### BEGIN HIDDEN TESTS") < text.index("checks.hidden()") < text.index("### END HIDDEN TESTS")
+        assert text.rstrip().endswith("checks.points")
+    assert sum(c["metadata"]["nbgrader"]["points"] for c in tests) == sum(c.points for c in suite.checks())
+    assert notebook_json(build_notebook(assignment)) == notebook_json(notebook)  # deterministic
+    plots = [c for c in notebook["cells"] if c["cell_type"] == "code" and "plt.show()" in source_text(c)]
+    assert plots, "the notebook should end with an experiment and a plot"
+
+
+def test_notebook_module_takes_setup_and_solution_cells_only():
+    notebook = {"cells": [
+        {"cell_type": "code", "metadata": {"autograder": {"role": "setup"}}, "source": "import numpy as np\n%matplotlib inline"},
+        {"cell_type": "code", "metadata": {"nbgrader": {"solution": True}}, "source": ["def f(x):\n", "    return x\n"]},
+        {"cell_type": "code", "metadata": {"nbgrader": {"grade": True}}, "source": "assert f(1) == 1"},
+        {"cell_type": "code", "metadata": {}, "source": "print(f(2))"},
+        {"cell_type": "markdown", "metadata": {}, "source": "text"},
+    ]}
+    module = notebook_module(notebook)
+    assert "import numpy as np" in module and "def f(x):" in module
+    assert "%matplotlib" not in module and "assert f(1)" not in module and "print(f(2))" not in module
+    compile(module, "extracted", "exec")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_source_notebook_runs_top_to_bottom_with_full_marks(assignment, tmp_path):
+    executed = execute(build_notebook(assignment), tmp_path)
+    suite = load_suite(assignment)
+    images = 0
+    for cell in executed["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        outputs = cell["outputs"]
+        assert not [o for o in outputs if o["output_type"] == "error"], (source_text(cell)[:80], outputs)
+        images += sum("image/png" in o.get("data", {}) for o in outputs)
+        meta = cell["metadata"].get("nbgrader", {})
+        if meta.get("grade"):
+            assert not [o for o in outputs if o.get("name") == "stderr"], outputs  # stderr scores 0 in nbgrader
+            results = [o for o in outputs if o["output_type"] == "execute_result"]
+            assert float("".join(results[0]["data"]["text/plain"])) == meta["points"]
+            function = meta["grade_id"].removeprefix("test_")
+            assert "hidden checks" in "".join("".join(o.get("text", "")) for o in outputs)
+            assert meta["points"] == sum(c.points for c in suite.checks() if c.function == function)
+    assert images >= 2
+
+
+def test_nbgrader_round_trip(tmp_path):
+    course = tmp_path / "course"
+    write_course(course, list(ASSIGNMENTS), timeout=300)
+    nbgrader(course, "generate_assignment", *ASSIGNMENTS, "--force")
+
+    # Nothing of the reference and nothing of the hidden checks reaches the release folder.
+    released = {p: p.read_text(errors="replace") for p in (course / "release").rglob("*") if p.is_file()}
+    assert released
+    lines = {}
+    for path, text in released.items():
+        for line in (json.loads(text) if path.suffix == ".ipynb" else {"cells": []})["cells"]:
+            for row in source_text(line).splitlines():
+                lines.setdefault(row.strip(), path)
+        for row in text.splitlines():
+            lines.setdefault(row.strip(), path)
+    for assignment in ASSIGNMENTS:
+        for line in solution_lines((SOLUTIONS / assignment / f"{assignment}.py").read_text()):
+            assert line not in lines, f"solution line {line!r} in {lines[line]}"
+    assert not [p for p, t in released.items() if "HIDDEN TESTS" in t or "checks.hidden()" in t]
+
+    # Three students hand in the release: untouched, the reference's code, a partly wrong one.
+    handed_in = {"stub": None, "ref": SOLUTIONS / "knn" / "knn.py",
+                 "partly": ROOT / "examples" / "partly_wrong" / "knn" / "knn.py"}
+    release = json.loads((course / "release" / "knn" / "knn.ipynb").read_text())
+    for student, module in handed_in.items():
+        folder = course / "submitted" / student / "knn"
+        folder.mkdir(parents=True)
+        (folder / "knn.ipynb").write_text(json.dumps(release if module is None else fill_notebook(release, module.read_text())))
+        (folder / "timestamp.txt").write_text("2026-11-27 12:00:00.000000 UTC")
+    nbgrader(course, "autograde", "knn", "--create")
+    nbgrader(course, "export", "--to", str(tmp_path / "grades.csv"))
+    with open(tmp_path / "grades.csv") as f:
+        nbgrader_scores = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(f)}
+
+    # The same code as a .py file, graded by our own isolated grader.
+    py_scores = {}
+    for student, module in handed_in.items():
+        folder = tmp_path / "py" / student / "knn"
+        folder.mkdir(parents=True)
+        shutil.copyfile(module or ROOT / "assignments" / "knn" / "knn.py", folder / "knn.py")
+        proc = run_cli("grade", str(folder.parent), "--json", str(tmp_path / f"{student}.json"), "--quiet")
+        assert proc.returncode == 0, proc.stderr
+        py_scores[student] = json.loads((tmp_path / f"{student}.json").read_text())["score"]
+    assert nbgrader_scores == py_scores == {"stub": 0.0, "ref": 30.0, "partly": 19.0}
+
+    # Our grader also grades the submitted notebooks directly (no Jupyter), with the same scores.
+    proc = run_cli("grade-batch", str(course / "submitted"), "--out", str(tmp_path / "ours.csv"), "--jobs", "2")
+    assert proc.returncode == 0, proc.stderr
+    with open(tmp_path / "ours.csv") as f:
+        assert {r["student"]: float(r["knn"]) for r in csv.DictReader(f)} == py_scores
+    proc = run_cli("grade", str(course / "submitted" / "partly"))
+    assert proc.returncode == 0 and "Total" in proc.stdout and "19/30" in proc.stdout
+
+    # Feedback shows results, never the hidden checks' code.
+    nbgrader(course, "generate_feedback", "knn")
+    for student in handed_in:
+        html = (course / "feedback" / student / "knn" / "knn.html").read_text()
+        assert "HIDDEN TESTS" not in html and "hidden</span>" not in html and "checks.hidden" not in html
+        assert "compute_distances, checks:" in html  # the public report is there
+
+
+def test_release_notebook_runs_for_a_student_with_the_bundle_only(tmp_path):
+    """A student's environment has the bundle's autograder (public checks only): the release
+    notebook's test cells run, find nothing implemented, and score 0 without errors."""
+    course = tmp_path / "course"
+    write_course(course, ["knn"])
+    nbgrader(course, "generate_assignment", "knn", "--force")
+    bundle = tmp_path / "student"
+    write_bundle(bundle, ["knn"])
+    release = json.loads((course / "release" / "knn" / "knn.ipynb").read_text())
+    release["cells"] = [c for c in release["cells"] if "plt." not in source_text(c)]  # the experiment needs work done
+    executed = execute(release, bundle)
+    for cell in executed["cells"]:
+        if cell["metadata"].get("nbgrader", {}).get("grade"):
+            outputs = cell["outputs"]
+            assert not [o for o in outputs if o["output_type"] == "error" or o.get("name") == "stderr"], outputs
+            text = "".join("".join(o.get("text", "")) for o in outputs)
+            assert "is not implemented yet" in text and "hidden" not in text
+            assert [float("".join(o["data"]["text/plain"])) for o in outputs if o["output_type"] == "execute_result"] == [0.0]
