@@ -108,7 +108,17 @@ def _print_results(results: list[CheckResult], title: str, details: bool) -> Non
         print(f"warning: the grader itself failed on {len(internal)} check(s): {', '.join(internal)}", file=sys.stderr)
 
 
+def _looks_like_a_class(folder: Path) -> bool:
+    """A folder of student folders (nbgrader's submitted/ tree), rather than one submission."""
+    def holds_work(path: Path) -> bool:
+        return any((path / n).is_dir() or (path / f"{n}.ipynb").is_file() for n in ASSIGNMENTS)
+
+    return folder.is_dir() and not holds_work(folder) and any(holds_work(p) for p in folder.iterdir() if p.is_dir())
+
+
 def _cmd_grade(args) -> int:
+    if _looks_like_a_class(Path(args.submission)):
+        return _grade_each_student(args)
     started = time.perf_counter()
     present = [n for n in ASSIGNMENTS if any((Path(args.submission) / n / f"{n}{ext}").is_file() for ext in (".py", ".ipynb"))]
     if Path(args.submission).is_dir() and not present:
@@ -134,6 +144,25 @@ def _cmd_grade(args) -> int:
         partial.write_text(json.dumps(payload, indent=2) + "\n")
         partial.replace(target)  # never a half-written results file
         print(f"wrote {args.json}")
+    return EXIT_OK
+
+
+def _grade_each_student(args) -> int:
+    """`grade` on a class folder (for example nbgrader's submitted/): each student in turn."""
+    if args.json:
+        raise UsageError(f"{args.submission} holds one folder per student: use grade-batch (with --json-dir) "
+                         "to write a results.json per student")
+    from .batch import find_submissions
+
+    totals = []
+    for student, folder in find_submissions(Path(args.submission)):
+        results = grade(folder, args.assignment, public_only=args.public_only, solutions=args.solutions,
+                        limits=limits_from(args), isolated=not args.in_process)
+        _print_results(results, f"Student {student} ({folder})", not args.quiet)
+        totals.append((student, sum(r.score for r in results), sum(r.max_score for r in results)))
+    print("Summary")
+    for student, earned, possible in totals:
+        print(f"  {student:<30} {earned:g}/{possible:g}")
     return EXIT_OK
 
 

@@ -188,11 +188,17 @@ def notebook_module(notebook: dict) -> str:
 
 
 def materialize_notebooks(submission: Path, assignments: Sequence[str]) -> tuple[Path | None, dict[str, str]]:
-    """For assignments handed in as ``<a>/<a>.ipynb`` (and not as ``.py``), a temporary copy of
-    the submission with ``<a>/<a>.py`` extracted from the notebook. Returns (copy or None,
-    {path in the copy: what to call it in messages})."""
-    notebooks = [a for a in assignments
-                 if not (submission / a / f"{a}.py").is_file() and (submission / a / f"{a}.ipynb").is_file()]
+    """For assignments handed in as notebooks (``<a>/<a>.ipynb``, or ``<a>.ipynb`` in a flat
+    folder) and not as ``.py``, a temporary copy of the submission with ``<a>/<a>.py`` extracted
+    from the notebook. Returns (copy or None, {path in the copy: what to call it in messages})."""
+    def notebook_of(a: str) -> Path | None:  # <a>/<a>.ipynb, or a flat folder of notebooks: <a>.ipynb
+        for path in (submission / a / f"{a}.ipynb", submission / f"{a}.ipynb"):
+            if path.is_file():
+                return path
+        return None
+
+    notebooks = {a: notebook_of(a) for a in assignments if not (submission / a / f"{a}.py").is_file()}
+    notebooks = {a: path for a, path in notebooks.items() if path is not None}
     if not notebooks:
         return None, {}
     copy = Path(tempfile.mkdtemp(prefix="autograder-notebooks-"))
@@ -202,13 +208,13 @@ def materialize_notebooks(submission: Path, assignments: Sequence[str]) -> tuple
         if source.is_dir():
             shutil.copytree(source, copy / assignment, symlinks=True,
                             ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
-    for assignment in notebooks:
-        notebook_path = submission / assignment / f"{assignment}.ipynb"
+    for assignment, notebook_path in notebooks.items():
         module = copy / assignment / f"{assignment}.py"
+        module.parent.mkdir(exist_ok=True)
         try:
             module.write_text(notebook_module(json.loads(notebook_path.read_text())))
         except (ValueError, UnicodeDecodeError) as error:
             module.write_text(f"raise SyntaxError({f'{notebook_path.name} is not a readable notebook: {error}'!r})\n")
-        names[str(module)] = f"{submission / assignment / assignment}.ipynb (its solution cells)"
+        names[str(module)] = f"{notebook_path} (its solution cells)"
     names[str(copy)] = str(submission)
     return copy, names

@@ -156,6 +156,22 @@ def test_nbgrader_round_trip(tmp_path):
         assert {r["student"]: float(r["knn"]) for r in csv.DictReader(f)} == py_scores
     proc = run_cli("grade", str(course / "submitted" / "partly"))
     assert proc.returncode == 0 and "Total" in proc.stdout and "19/30" in proc.stdout
+    raising = tmp_path / "raising" / "knn"  # a traceback names the notebook, not a temporary copy
+    raising.mkdir(parents=True)
+    broken = (SOLUTIONS / "knn" / "knn.py").read_text() + "\n\ndef cross_validate_k(X, y, k_choices, num_folds=5):\n    raise ValueError('boom')\n"
+    (raising / "knn.ipynb").write_text(json.dumps(fill_notebook(release, broken)))
+    proc = run_cli("grade", str(raising.parent))
+    assert f'File "{raising / "knn.ipynb"} (its solution cells)", line' in proc.stdout, proc.stdout[-1500:]
+    assert "autograder-notebooks-" not in proc.stdout
+    proc = run_cli("grade", str(course / "submitted"), "--quiet")  # the whole tree: student by student
+    assert proc.returncode == 0, proc.stderr
+    summary = proc.stdout.split("Summary", 1)[1].split()
+    assert summary == ["partly", "19/30", "ref", "30/30", "stub", "0/30"]
+    flat = tmp_path / "flat"  # a folder holding just the notebook
+    flat.mkdir()
+    shutil.copyfile(course / "submitted" / "ref" / "knn" / "knn.ipynb", flat / "knn.ipynb")
+    proc = run_cli("grade", str(flat), "--json", str(tmp_path / "flat.json"))
+    assert json.loads((tmp_path / "flat.json").read_text())["score"] == 30
 
     # Feedback shows results, never the hidden checks' code.
     nbgrader(course, "generate_feedback", "knn")
