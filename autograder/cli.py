@@ -226,7 +226,8 @@ def _cmd_nbgrader_course(args) -> int:
         raise UsageError(str(error)) from None
     for path in written:
         print(f"wrote {Path(args.root) / path}")
-    print(f"next: cd {args.root} && nbgrader generate_assignment {' '.join(args.assignment or ASSIGNMENTS)} --force")
+    for name in args.assignment or ASSIGNMENTS:  # nbgrader takes one assignment at a time
+        print(f"next: cd {args.root} && nbgrader generate_assignment {name} --force")
     return EXIT_OK
 
 

@@ -46,6 +46,8 @@ BUNDLE_MODULES = (
     "core/tolerances.py",
     "core/verdicts.py",
     "suites/__init__.py",
+    "suites/linear.py",
+    "training.py",
 )
 
 

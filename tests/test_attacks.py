@@ -20,13 +20,27 @@ from pathlib import Path
 
 import pytest
 
-from autograder.suites import load_suite
+from autograder.suites import ASSIGNMENTS, load_suite
 from conftest import ROOT, module_constants
 
 ATTACKS = sorted((Path(__file__).parent / "attacks").glob("*.py"))
 BASE = ROOT / "examples" / "partly_wrong" / "knn" / "knn.py"
-CHECKS = len(load_suite("knn").checks())
-SIBLING = "def svm_loss(W, X, y, reg):\n    return 0.0, W\n"
+CHECKS = sum(len(load_suite(a).checks()) for a in ASSIGNMENTS)
+# The other assignments of the attacking submission: the reference, which must keep full marks.
+SIBLINGS = [a for a in ASSIGNMENTS if a != "knn"]
+
+
+def knn_score(payload: dict) -> float:
+    return sum(t["score"] for t in payload["tests"] if t["name"].startswith("knn/"))
+
+
+def add_siblings(submission: Path) -> dict[str, str]:
+    texts = {}
+    for assignment in SIBLINGS:
+        (submission / assignment).mkdir(parents=True, exist_ok=True)
+        texts[assignment] = (ROOT / "solutions" / assignment / f"{assignment}.py").read_text()
+        (submission / assignment / f"{assignment}.py").write_text(texts[assignment])
+    return texts
 LIMITS = ["--timeout", "3", "--memory", "1536", "--submission-time", "120"]
 
 
@@ -71,7 +85,7 @@ def base_score(tmp_path_factory) -> float:
     folder = tmp_path_factory.mktemp("base")
     (folder / "sub" / "knn").mkdir(parents=True)
     (folder / "sub" / "knn" / "knn.py").write_text(BASE.read_text())
-    score = grade(folder / "sub", folder / "out.json", folder)["score"]
+    score = knn_score(grade(folder / "sub", folder / "out.json", folder))
     assert 0 < score < sum(c.points for c in load_suite("knn").checks())
     return score
 
@@ -81,8 +95,7 @@ def test_attack_gains_nothing_and_harms_nothing(attack: Path, tmp_path: Path, ba
     marker = f"AGATTACK{uuid.uuid4().hex[:12]}"
     submission, out = tmp_path / "submission", tmp_path / "out" / "results.json"
     (submission / "knn").mkdir(parents=True)
-    (submission / "svm").mkdir()
-    (submission / "svm" / "svm.py").write_text(SIBLING)
+    siblings = add_siblings(submission)
     code = attack.read_text()
     for key, value in {"{ROOT}": str(ROOT), "{SUBMISSION}": str(submission), "{MARKER}": marker,
                        "{OUTPUT}": str(out)}.items():
@@ -94,13 +107,17 @@ def test_attack_gains_nothing_and_harms_nothing(attack: Path, tmp_path: Path, ba
     payload = grade(submission, out, tmp_path)
 
     assert len(payload["tests"]) == CHECKS, "every check must be reported"
-    assert payload["score"] <= base_score, [t["name"] for t in payload["tests"] if t["score"] > 0]
+    score = knn_score(payload)
+    assert score <= base_score, [t["name"] for t in payload["tests"] if t["score"] > 0]
     expected = module_constants(attack)["EXPECTED_SCORE"]
     if expected == "equal":  # the attack ran to the end (an import error would have scored 0)
-        assert payload["score"] == base_score, [t["output"][:300] for t in payload["tests"] if t["score"] == 0][:3]
+        assert score == base_score, [t["output"][:300] for t in payload["tests"] if t["score"] == 0][:3]
     else:
-        assert expected == "lower" and payload["score"] < base_score
-    assert (submission / "svm" / "svm.py").read_text() == SIBLING
+        assert expected == "lower" and score < base_score
+    others = [t for t in payload["tests"] if not t["name"].startswith("knn/")]
+    assert others and all(t["status"] == "passed" for t in others), [t["name"] for t in others if t["status"] != "passed"]
+    for assignment, text in siblings.items():
+        assert (submission / assignment / f"{assignment}.py").read_text() == text
     assert snapshot(ROOT) == repository, "the repository changed"
     assert snapshot(submission) == handed_in, "the submission changed"
     assert not (ROOT / marker).exists()
@@ -122,4 +139,4 @@ def test_the_attacks_are_real_without_isolation(name, tmp_path, base_score):
                            "--quiet", "--in-process", *LIMITS], cwd=tmp_path, capture_output=True, text=True,
                           timeout=400)
     broke_the_grader = proc.returncode != 0 and "Traceback" in proc.stderr
-    assert broke_the_grader or json.loads(out.read_text())["score"] > base_score
+    assert broke_the_grader or knn_score(json.loads(out.read_text())) > base_score

@@ -10,8 +10,12 @@ import pytest
 from autograder.suites import load_suite
 from conftest import ROOT, run_cli
 
+from autograder.suites import ASSIGNMENTS
+
 KNN_POINTS = sum(c.points for c in load_suite("knn").checks())
 KNN_CHECKS = len(load_suite("knn").checks())
+ALL_POINTS = sum(c.points for a in ASSIGNMENTS for c in load_suite(a).checks())
+ALL_CHECKS = sum(len(load_suite(a).checks()) for a in ASSIGNMENTS)
 
 # Gradescope's results.json, as far as we write it (https://gradescope-autograders.readthedocs.io).
 RESULTS_SCHEMA = {
@@ -55,22 +59,25 @@ def grade_json(tmp_path, *args):
 
 def test_reference_gets_full_marks(tmp_path):
     proc, payload = grade_json(tmp_path, "solutions")
-    assert payload["score"] == KNN_POINTS == 30
-    assert len(payload["tests"]) == KNN_CHECKS
+    assert payload["score"] == ALL_POINTS and KNN_POINTS == 30
+    assert len(payload["tests"]) == ALL_CHECKS
     assert all(t["status"] == "passed" for t in payload["tests"])
     assert {t["visibility"] for t in payload["tests"]} == {"visible", "after_published"}
-    assert ["Total", f"{KNN_POINTS:g}/{KNN_POINTS:g}"] in [line.split() for line in proc.stdout.splitlines()]
+    assert ["Total", f"{ALL_POINTS:g}/{ALL_POINTS:g}"] in [line.split() for line in proc.stdout.splitlines()]
+    for assignment in ASSIGNMENTS:
+        total = sum(c.points for c in load_suite(assignment).checks())
+        assert [f"{assignment}", "total", f"{total:g}/{total:g}"] in [line.split() for line in proc.stdout.splitlines()]
 
 
 def test_stubs_get_zero_with_a_clear_message(tmp_path):
     proc, payload = grade_json(tmp_path, "assignments")
     assert payload["score"] == 0
-    assert len(payload["tests"]) == KNN_CHECKS
+    assert len(payload["tests"]) == ALL_CHECKS
     for test in payload["tests"]:
         assert test["status"] == "failed"
         assert "is not implemented yet" in test["output"], test
         assert "Traceback" not in test["output"]
-    assert f"0/{KNN_POINTS:g}" in proc.stdout
+    assert f"0/{ALL_POINTS:g}" in proc.stdout
 
 
 def test_missing_assignment_is_zero_not_dropped(tmp_path):
@@ -83,12 +90,12 @@ def test_missing_assignment_is_zero_not_dropped(tmp_path):
 
 def test_public_only_skips_hidden_checks(tmp_path):
     _, payload = grade_json(tmp_path, "solutions", "--public-only")
-    assert payload["score"] == sum(c.points for c in load_suite("knn").checks(include_hidden=False))
+    assert payload["score"] == sum(c.points for a in ASSIGNMENTS for c in load_suite(a).checks(include_hidden=False))
     assert {t["visibility"] for t in payload["tests"]} == {"visible"}
 
 
 def test_partly_wrong_example_is_partly_right(tmp_path):
-    proc, payload = grade_json(tmp_path, "examples/partly_wrong")
+    proc, payload = grade_json(tmp_path, "examples/partly_wrong", "--assignment", "knn")
     assert 0 < payload["score"] < KNN_POINTS
     assert "Hint:" in proc.stdout and "What went wrong" in proc.stdout
 
@@ -112,5 +119,5 @@ def test_demo_prints_both_tables():
     proc = run_cli("demo")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("knn total") == 2
-    assert f"Total {KNN_POINTS:g}/{KNN_POINTS:g}".split() in [line.split() for line in proc.stdout.splitlines()]
+    assert f"Total {ALL_POINTS:g}/{ALL_POINTS:g}".split() in [line.split() for line in proc.stdout.splitlines()]
     assert (ROOT / "examples" / "partly_wrong" / "knn" / "knn.py").is_file()

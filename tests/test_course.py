@@ -107,7 +107,8 @@ def test_source_notebook_runs_top_to_bottom_with_full_marks(assignment, tmp_path
 def test_nbgrader_round_trip(tmp_path):
     course = tmp_path / "course"
     write_course(course, list(ASSIGNMENTS), timeout=300)
-    nbgrader(course, "generate_assignment", *ASSIGNMENTS, "--force")
+    for assignment in ASSIGNMENTS:  # nbgrader takes one assignment id at a time
+        nbgrader(course, "generate_assignment", assignment, "--force")
 
     # Nothing of the reference and nothing of the hidden checks reaches the release folder.
     released = {p: p.read_text(errors="replace") for p in (course / "release").rglob("*") if p.is_file()}
@@ -136,7 +137,8 @@ def test_nbgrader_round_trip(tmp_path):
     nbgrader(course, "autograde", "knn", "--create")
     nbgrader(course, "export", "--to", str(tmp_path / "grades.csv"))
     with open(tmp_path / "grades.csv") as f:
-        nbgrader_scores = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(f)}
+        nbgrader_scores = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(f)
+                           if row["assignment"] == "knn"}
 
     # The same code as a .py file, graded by our own isolated grader.
     py_scores = {}
@@ -144,34 +146,53 @@ def test_nbgrader_round_trip(tmp_path):
         folder = tmp_path / "py" / student / "knn"
         folder.mkdir(parents=True)
         shutil.copyfile(module or ROOT / "assignments" / "knn" / "knn.py", folder / "knn.py")
-        proc = run_cli("grade", str(folder.parent), "--json", str(tmp_path / f"{student}.json"), "--quiet")
+        proc = run_cli("grade", str(folder.parent), "--assignment", "knn", "--json", str(tmp_path / f"{student}.json"),
+                       "--quiet")
         assert proc.returncode == 0, proc.stderr
         py_scores[student] = json.loads((tmp_path / f"{student}.json").read_text())["score"]
     assert nbgrader_scores == py_scores == {"stub": 0.0, "ref": 30.0, "partly": 19.0}
 
     # Our grader also grades the submitted notebooks directly (no Jupyter), with the same scores.
-    proc = run_cli("grade-batch", str(course / "submitted"), "--out", str(tmp_path / "ours.csv"), "--jobs", "2")
+    proc = run_cli("grade-batch", str(course / "submitted"), "--out", str(tmp_path / "ours.csv"), "--jobs", "2",
+                   "--assignment", "knn")
     assert proc.returncode == 0, proc.stderr
     with open(tmp_path / "ours.csv") as f:
         assert {r["student"]: float(r["knn"]) for r in csv.DictReader(f)} == py_scores
-    proc = run_cli("grade", str(course / "submitted" / "partly"))
+    proc = run_cli("grade", str(course / "submitted" / "partly"), "--assignment", "knn")
     assert proc.returncode == 0 and "Total" in proc.stdout and "19/30" in proc.stdout
     raising = tmp_path / "raising" / "knn"  # a traceback names the notebook, not a temporary copy
     raising.mkdir(parents=True)
     broken = (SOLUTIONS / "knn" / "knn.py").read_text() + "\n\ndef cross_validate_k(X, y, k_choices, num_folds=5):\n    raise ValueError('boom')\n"
     (raising / "knn.ipynb").write_text(json.dumps(fill_notebook(release, broken)))
-    proc = run_cli("grade", str(raising.parent))
+    proc = run_cli("grade", str(raising.parent), "--assignment", "knn")
     assert f'File "{raising / "knn.ipynb"} (its solution cells)", line' in proc.stdout, proc.stdout[-1500:]
     assert "autograder-notebooks-" not in proc.stdout
-    proc = run_cli("grade", str(course / "submitted"), "--quiet")  # the whole tree: student by student
+    proc = run_cli("grade", str(course / "submitted"), "--quiet", "--assignment", "knn")  # student by student
     assert proc.returncode == 0, proc.stderr
     summary = proc.stdout.split("Summary", 1)[1].split()
     assert summary == ["partly", "19/30", "ref", "30/30", "stub", "0/30"]
     flat = tmp_path / "flat"  # a folder holding just the notebook
     flat.mkdir()
     shutil.copyfile(course / "submitted" / "ref" / "knn" / "knn.ipynb", flat / "knn.ipynb")
-    proc = run_cli("grade", str(flat), "--json", str(tmp_path / "flat.json"))
+    proc = run_cli("grade", str(flat), "--assignment", "knn", "--json", str(tmp_path / "flat.json"))
     assert json.loads((tmp_path / "flat.json").read_text())["score"] == 30
+
+    # Every other assignment: nbgrader gives the reference's code full marks and the release 0.
+    for assignment in [a for a in ASSIGNMENTS if a != "knn"]:
+        release = json.loads((course / "release" / assignment / f"{assignment}.ipynb").read_text())
+        for student in ("ref", "stub"):
+            folder = course / "submitted" / student / assignment
+            folder.mkdir(parents=True)
+            source = (SOLUTIONS / assignment / f"{assignment}.py").read_text()
+            (folder / f"{assignment}.ipynb").write_text(json.dumps(fill_notebook(release, source) if student == "ref" else release))
+            (folder / "timestamp.txt").write_text("2026-11-27 12:00:00.000000 UTC")
+        nbgrader(course, "autograde", assignment, "--create")
+    nbgrader(course, "export", "--to", str(tmp_path / "all.csv"))
+    with open(tmp_path / "all.csv") as f:
+        rows = [r for r in csv.DictReader(f) if r["assignment"] != "knn" and r["student_id"] in ("ref", "stub")]
+    full = {a: sum(c.points for c in load_suite(a).checks()) for a in ASSIGNMENTS}
+    assert {(r["assignment"], r["student_id"]): float(r["raw_score"]) for r in rows} == {
+        **{(a, "ref"): full[a] for a in ASSIGNMENTS if a != "knn"}, **{(a, "stub"): 0.0 for a in ASSIGNMENTS if a != "knn"}}
 
     # Feedback shows results, never the hidden checks' code.
     nbgrader(course, "generate_feedback", "knn")

@@ -93,8 +93,8 @@ def test_warnings_are_captured(tmp_path, capfd, isolated):
 @pytest.mark.parametrize("name", ["infinite_loop", "swallows_alarm_once"])
 def test_hang_costs_only_its_checks(tmp_path, name, mode):
     submission = overlay_submission(tmp_path / "sub", "knn", SUBMISSIONS / f"{name}.py")
-    proc = run_cli("grade", str(submission), "--timeout", "1", "--json", str(tmp_path / "out.json"), *mode,
-                   timeout=300)
+    proc = run_cli("grade", str(submission), "--assignment", "knn", "--timeout", "1", "--json",
+                   str(tmp_path / "out.json"), *mode, timeout=300)
     assert proc.returncode == 0, proc.stderr
     tests = {t["name"]: t for t in json.loads((tmp_path / "out.json").read_text())["tests"]}
     assert {n for n, t in tests.items() if t["score"] < t["max_score"]} == {f"knn/{n}" for n in CV}
@@ -103,7 +103,8 @@ def test_hang_costs_only_its_checks(tmp_path, name, mode):
 
 def test_import_hang_is_paid_once(tmp_path):
     submission = overlay_submission(tmp_path / "sub", "knn", SUBMISSIONS / "import_hang.py")
-    proc = run_cli("grade", str(submission), "--timeout", "1", "--json", str(tmp_path / "out.json"), timeout=120)
+    proc = run_cli("grade", str(submission), "--assignment", "knn", "--timeout", "1", "--json",
+                   str(tmp_path / "out.json"), timeout=120)
     assert proc.returncode == 0, proc.stderr
     payload = json.loads((tmp_path / "out.json").read_text())
     assert payload["score"] == 0 and len(payload["tests"]) == len(ALL)

@@ -28,6 +28,7 @@ __all__ = [
     "expect_dtype",
     "expect_equal",
     "expect_finite",
+    "expect_float",
     "expect_no_warnings",
     "expect_raises",
     "expect_shape",
@@ -137,6 +138,21 @@ def expect_array(value: Any, name: str, function: str) -> np.ndarray:
     elif value is None:
         hint = "did you forget the return statement?"
     raise CheckFailure(f"{function} should return {name} as a NumPy array, but returned {describe_value(value)}.", hint)
+
+
+def expect_float(value: Any, name: str, function: str) -> float:
+    """``value`` must be a real scalar: a Python float or a NumPy floating scalar (not an array,
+    not an int). Returns it as a Python float."""
+    if isinstance(value, (float, np.floating)) and not isinstance(value, bool):
+        return float(value)
+    hint = None
+    if isinstance(value, np.ndarray) and value.size == 1:
+        hint = f"return a scalar: float({name}), or {name}.item()."
+    elif value is None:
+        hint = "did you forget the return statement?"
+    elif isinstance(value, (int, np.integer)):
+        hint = "a loss averages over samples: it is a float."
+    raise CheckFailure(f"{function} should return {name} as a float, but returned {describe_value(value)}.", hint)
 
 
 def expect_shape(array: np.ndarray, shape: tuple, name: str, function: str, hints: Sequence[Hint] = ()) -> None:

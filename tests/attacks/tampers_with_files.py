@@ -7,8 +7,9 @@ _targets = {
     "{ROOT}/autograder/core/verdicts.py": "\ndef expect_close(*a, **k):\n    return None\n",
     "{ROOT}/autograder/suites/knn/public.py": "\nsuite._checks.clear()\n",
     "{ROOT}/solutions/knn/knn.py": "\nraise SystemExit\n",
-    "{SUBMISSION}/svm/svm.py": "# {MARKER}\n",
-    "../svm/svm.py": "# {MARKER}\n",
+    "{SUBMISSION}/svm/svm.py": "def svm_loss(W, X, y, reg):\n    return 0.0, W  # {MARKER}\n",
+    "../svm/svm.py": "def svm_loss(W, X, y, reg):\n    return 0.0, W  # {MARKER}\n",
+    "{SUBMISSION}/softmax/softmax.py": "# {MARKER}\n",
 }
 for _path, _text in _targets.items():
     for _mode in ("a", "w"):
