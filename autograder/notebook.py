@@ -45,8 +45,9 @@ class NamespaceDoor(InProcessDoor):
 
 
 class NotebookChecks:
-    def __init__(self, assignment: str, function: str, namespace: dict, limits: Limits = Limits()) -> None:
-        self.assignment, self.function, self.namespace, self.limits = assignment, function, namespace, limits
+    def __init__(self, assignment: str, function: str, namespace: dict, limits: Limits | None = None) -> None:
+        self.assignment, self.function, self.namespace = assignment, function, namespace
+        self.limits = limits or Limits()
         self.results: list[CheckResult] = []
 
     def _run(self, hidden: bool) -> None:

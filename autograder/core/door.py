@@ -26,7 +26,6 @@ import contextlib
 import io
 import itertools
 import signal
-import sys
 import threading
 import time
 import traceback

@@ -21,7 +21,6 @@ import os
 import resource
 import struct
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
