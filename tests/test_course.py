@@ -101,7 +101,7 @@ def test_source_notebook_runs_top_to_bottom_with_full_marks(assignment, tmp_path
             function = meta["grade_id"].removeprefix("test_")
             assert "hidden checks" in "".join("".join(o.get("text", "")) for o in outputs)
             assert meta["points"] == sum(c.points for c in suite.checks() if c.function == function)
-    assert images >= 2
+    assert images >= 1  # the experiment ends in a plot
 
 
 def test_nbgrader_round_trip(tmp_path):

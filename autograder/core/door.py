@@ -40,6 +40,7 @@ import numpy as np
 from .loader import load_module
 
 __all__ = [
+    "Build",
     "CallOutcome",
     "Handle",
     "InProcessDoor",
@@ -68,6 +69,27 @@ class Handle:
         return f"<opaque {self.type_name} object #{self.id}>"
 
 
+@dataclass(frozen=True)
+class Build:
+    """An argument the student's side constructs itself, from an allow-listed recipe, because the
+    object cannot travel as plain data: ``Build("rng", 7)`` is ``np.random.default_rng(7)``."""
+
+    kind: str
+    args: tuple = ()
+
+    def make(self) -> Any:
+        try:
+            builder = BUILDERS[self.kind]
+        except KeyError:
+            raise ValueError(f"no builder for {self.kind!r}") from None
+        return builder(*self.args)
+
+
+BUILDERS = {
+    "rng": lambda seed: np.random.default_rng(int(seed)),
+}
+
+
 @dataclass
 class CallOutcome:
     """What one call of a student function gave back, as plain data."""
@@ -79,6 +101,7 @@ class CallOutcome:
     warnings: tuple[str, ...] = ()
     output: str = ""
     seconds: float = 0.0
+    global_rng_changed: bool = False  # did the call use or reseed NumPy's global random state?
 
 
 # --- problems in student code -------------------------------------------------------------------
@@ -292,6 +315,8 @@ class InProcessDoor:
                 return self._objects[arg.id]
             except KeyError:
                 raise ValueError(f"{arg!r} does not belong to this door") from None
+        if isinstance(arg, Build):
+            return arg.make()
         if isinstance(arg, np.ndarray):
             return arg.copy() if self.copy_arguments else arg
         if type(arg) in (tuple, list):
@@ -374,6 +399,7 @@ class InProcessDoor:
             )
         call_args = tuple(self._resolve(a) for a in args)
         call_kwargs = {k: self._resolve(v) for k, v in kwargs.items()}
+        rng_before = _global_rng_state()
         try:
             value, notes, output, seconds = self._run(function, lambda: target(*call_args, **call_kwargs))
         except _Raised as raised:
@@ -393,6 +419,7 @@ class InProcessDoor:
             warnings=notes,
             output=output,
             seconds=seconds,
+            global_rng_changed=_global_rng_state() != rng_before,
         )
 
     def close(self) -> None:
@@ -407,6 +434,12 @@ class _Raised(Exception):
         super().__init__(exc)
         self.exc = exc
         self.output = output
+
+
+def _global_rng_state() -> bytes:
+    """A fingerprint of NumPy's global (legacy) random state."""
+    _, keys, position, *_ = np.random.get_state()
+    return keys.tobytes() + int(position).to_bytes(4, "little")
 
 
 def _output_note(text: str) -> str:

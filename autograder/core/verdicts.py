@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .door import CallOutcome, Handle, StudentProblem, StudentRaised
+from .door import Build, CallOutcome, Handle, StudentProblem, StudentRaised
 from .tolerances import Tolerance
 
 __all__ = [
@@ -242,14 +242,24 @@ def expect_equal(
     )
 
 
+def _same(old: Any, new: Any) -> bool:
+    """Equal values of the same kinds, containers compared element by element."""
+    if isinstance(old, np.ndarray):
+        return (isinstance(new, np.ndarray) and new.shape == old.shape and new.dtype == old.dtype
+                and bool(np.array_equal(new, old, equal_nan=old.dtype.kind == "f")))
+    if type(old) in (list, tuple):
+        return type(new) is type(old) and len(new) == len(old) and all(_same(o, n) for o, n in zip(old, new))
+    if type(old) is dict:
+        return type(new) is dict and list(new) == list(old) and all(_same(old[k], new[k]) for k in old)
+    if isinstance(old, (Handle, Build)):
+        return True  # objects built on the student's side: nothing of the caller's to change
+    return type(new) is type(old) and bool(new == old)
+
+
 def expect_unchanged(function: str, names: Sequence[str], before: Sequence[Any], outcome: CallOutcome) -> None:
     """The positional arguments named ``names`` must be as they were before the call."""
     for name, old, new in zip(names, before, outcome.args_after):
-        if isinstance(old, np.ndarray):
-            same = isinstance(new, np.ndarray) and new.shape == old.shape and np.array_equal(new, old, equal_nan=old.dtype.kind == "f")
-        else:
-            same = type(new) is type(old) and new == old
-        if not same:
+        if not _same(old, new):
             raise CheckFailure(
                 f"{function} modified its input {name}; inputs must be left unchanged.",
                 "work on a copy (x = x.astype(np.float64) or x.copy()) instead of operators like "

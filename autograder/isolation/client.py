@@ -271,6 +271,11 @@ class _SharedArguments:
         self._arrays: dict[int, tuple[int, np.dtype, tuple]] = {}
 
     def put(self, value: Any) -> Any:
+        """``value`` with its arrays (also those inside lists, tuples and dicts) made shared."""
+        if type(value) in (list, tuple):
+            return type(value)(self.put(item) for item in value)
+        if type(value) is dict:
+            return {key: self.put(item) for key, item in value.items()}
         if not isinstance(value, np.ndarray) or value.nbytes == 0 or value.dtype.kind not in "biufc":
             return value
         data = np.ascontiguousarray(value)
@@ -287,6 +292,10 @@ class _SharedArguments:
 
     def after(self, sent: Any, reported: Any) -> Any:
         """What a shared argument holds now (read here); any other argument as reported."""
+        if type(sent) in (list, tuple) and type(reported) is type(sent) and len(reported) == len(sent):
+            return type(sent)(self.after(s, r) for s, r in zip(sent, reported))
+        if type(sent) is dict and type(reported) is dict and set(reported) == set(sent):
+            return {key: self.after(sent[key], reported[key]) for key in sent}
         if not isinstance(sent, protocol.SharedArray):
             return reported
         fd, dtype, shape = self._arrays[id(sent)]
@@ -478,6 +487,7 @@ class WorkerDoor:
                 function=function, value=reply["value"], args_after=args_after, kwargs_after=kwargs_after,
                 warnings=tuple(_text(n, 500) for n in notes[:50]), output=_text(reply["output"]),
                 seconds=float(seconds) if isinstance(seconds, (int, float)) else 0.0,
+                global_rng_changed=reply.get("global_rng_changed") is not False,
             )
         except (KeyError, protocol.ProtocolError) as error:
             raise self._fail(StudentProblem(f"{function}: the worker sent an invalid reply ({error}).")) from None

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.door import Handle
+from ..core.door import Build, Handle
 
 MAGIC = b"AGW1"
 MAX_DEPTH = 64
@@ -92,6 +92,8 @@ def encode(value: Any) -> bytes:
             return {"__complex__": [obj.real, obj.imag]}
         if isinstance(obj, Handle):
             return {"__handle__": int(obj.id), "type": str(obj.type_name)[:_TYPE_NAME_LIMIT]}
+        if isinstance(obj, Build):
+            return {"__build__": str(obj.kind), "args": [walk(a, depth + 1) for a in obj.args]}
         if isinstance(obj, SharedArray):
             return {"__shm__": obj.index, "dtype": obj.dtype.str, "shape": list(obj.shape)}
         if isinstance(obj, tuple):
@@ -176,6 +178,8 @@ def _decode_node(node: Any, blobs: list[memoryview], depth: int, shared=None) ->
         return _array(node, blobs, node["shape"])
     if keys == {"__scalar__", "dtype"}:
         return _array(node, blobs, [])[()]
+    if keys == {"__build__", "args"} and shared is not None and isinstance(node["args"], list):
+        return Build(str(node["__build__"]), tuple(_decode_node(a, blobs, depth + 1, shared) for a in node["args"]))
     if keys == {"__shm__", "dtype", "shape"} and shared is not None:
         return shared(node["__shm__"], _dtype(node["dtype"]), tuple(node["shape"]))
     raise ProtocolError(f"unexpected JSON object with keys {sorted(keys)[:5]}")

@@ -58,7 +58,8 @@ def handle(door: InProcessDoor, request: dict) -> dict:
             outcome = door.call(request["function"], *request["args"], **request["kwargs"])
             return {"ok": True, "value": outcome.value, "args_after": outcome.args_after,
                     "kwargs_after": outcome.kwargs_after, "warnings": list(outcome.warnings),
-                    "output": outcome.output, "seconds": outcome.seconds}
+                    "output": outcome.output, "seconds": outcome.seconds,
+                    "global_rng_changed": outcome.global_rng_changed}
     except StudentProblem as problem:
         return problem_reply(problem)
     return {"ok": False, "kind": "problem", "message": f"unknown request {op!r}", "details": ""}
