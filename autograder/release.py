@@ -46,6 +46,7 @@ BUNDLE_MODULES = (
     "core/tolerances.py",
     "core/verdicts.py",
     "suites/__init__.py",
+    "suites/layers.py",
     "suites/linear.py",
     "training.py",
 )

@@ -22,51 +22,18 @@ from ...core.verdicts import (
     describe_value,
     expect_array,
     expect_close,
-    expect_dtype,
     expect_float,
     expect_no_warnings,
     expect_shape,
     expect_unchanged,
 )
 from ...training import digits_problem
+from ..layers import call_forward, expect_gradient_array, numeric_layer_check, torch_vjp
 
 FUNCTIONS = ["affine_forward", "affine_backward", "relu_forward", "relu_backward", "sigmoid_forward",
              "sigmoid_backward", "dropout_forward", "dropout_backward", "sgd_momentum", "two_layer_net"]
 suite = Suite("nn", FUNCTIONS, "two-layer network", preload=["torch"])
 VALUE, GRADIENT = TOLERANCES["value"], TOLERANCES["gradient"]
-
-
-# --- calling layers -----------------------------------------------------------------------------
-
-
-def call_forward(door, function: str, *args, out_shape: tuple | None = None):
-    """(out, cache handle or plain cache) of a *_forward, with out checked for type and shape."""
-    value = door.call(function, *args).value
-    if not isinstance(value, tuple) or len(value) != 2:
-        raise CheckFailure(f"{function} should return a pair (out, cache), but returned {describe_value(value)}.",
-                           "return out, cache")
-    out = expect_array(value[0], "out", function)
-    if out_shape is not None:
-        expect_shape(out, out_shape, "out", function)
-    expect_dtype(out, "f", "out", function)
-    return out, value[1]
-
-
-def expect_gradient_array(value, name: str, function: str, shape: tuple, hints=()) -> np.ndarray:
-    array = expect_array(value, name, function)
-    expect_shape(array, shape, name, function, hints)
-    expect_dtype(array, "f", name, function)
-    return array
-
-
-def torch_vjp(fn, inputs: list[np.ndarray], dout: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
-    """PyTorch's output of fn(*inputs) and the gradients of sum(out * dout) for every input."""
-    import torch
-
-    tensors = [torch.tensor(np.asarray(a, dtype=np.float64), requires_grad=True) for a in inputs]
-    out = fn(*tensors)
-    out.backward(torch.from_numpy(np.asarray(dout, dtype=np.float64)))
-    return out.detach().numpy(), [t.grad.numpy().copy() for t in tensors]
 
 
 def torch_affine(x, w, b):
@@ -156,23 +123,6 @@ def affine_backward_values(ctx):
             expect_close(dw, ew, "dw", "affine_backward", tolerance=GRADIENT, source="autograd")
             expect_close(db, eb, "db", "affine_backward", tolerance=GRADIENT, source="autograd", hints=[
                 Hint.if_close(eb / x.shape[0], "db is the sum of dout over the samples, not its mean.", GRADIENT)])
-
-
-def numeric_layer_check(door, forward: str, backward: str, inputs: list[np.ndarray], names: list[str],
-                        seed: int) -> None:
-    """The student's backward against central differences of the student's own forward."""
-    rng = np.random.default_rng(seed)
-    out, cache = call_forward(door, forward, *inputs)
-    dout = rng.normal(size=out.shape)
-    grads = door.call(backward, dout, cache).value
-    grads = grads if isinstance(grads, tuple) else (grads,)
-    for index, name in enumerate(names):
-
-        def f(*perturbed):
-            return call_forward(door, forward, *perturbed)[0]
-
-        expect_gradient(f, inputs, index, grads[index] if index < len(grads) else None, dout, function=backward,
-                        argument=name, gradient_name=f"d{name}", rng=rng)
 
 
 @suite.check("affine_backward/numeric_gradient", points=1)
@@ -384,8 +334,8 @@ def dropout_backward_values(ctx):
                          source="dout * mask / (1 - p), with the mask of the forward pass", hints=[
                              Hint.if_close(dout * (out != 0), "scale the gradient like the forward: divide by 1 - p.",
                                            VALUE),
-                             Hint(f"the units kept in backward are not those of the forward pass: keep the "
-                                  f"forward's mask in the cache.", lambda a: not np.array_equal(a != 0, out != 0))])
+                             Hint("the units kept in backward are not those of the forward pass: keep the "
+                                  "forward's mask in the cache.", lambda a: not np.array_equal(a != 0, out != 0))])
     with case("p=0.5, test time"):
         _, cache = dropout(ctx.student, x, 0.5, False, seed=13)
         dx = expect_gradient_array(ctx.student.call("dropout_backward", dout, cache).value, "dx",

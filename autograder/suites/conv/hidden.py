@@ -1,0 +1,65 @@
+"""Hidden checks of the convolution assignment (instructor's copy only)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...core.tolerances import ACCURACY_MARGIN
+from ...core.verdicts import CheckFailure, case, expect_close
+from .public import (
+    GRADIENT,
+    VALUE,
+    ConvCase,
+    DoorLayers,
+    PoolCase,
+    conv,
+    conv_gradients,
+    pool,
+    pool_gradient,
+    suite,
+    trained_accuracy,
+)
+
+LARGER = [ConvCase(4, 3, 12, 10, 5, 5, 3, 2, 2, 40), ConvCase(2, 5, 11, 13, 6, 4, 4, 3, 1, 41),
+          ConvCase(8, 3, 16, 16, 8, 3, 3, 1, 1, 42)]
+
+
+@suite.check("conv_backward/vs_reference", points=2, hidden=True, reference=True)
+def conv_vs_reference(ctx):
+    """Larger geometries (5x3 kernels at stride 2 with pad 2, 4x4 at stride 3, a batch of 8):
+    forward and backward as the reference computes them."""
+    for row in LARGER:
+        x, w, b = row.data()
+        dout = row.upstream()
+        with case(row.label):
+            out, _ = conv(ctx.student, x, w, b, row)
+            dx, dw, db = conv_gradients(ctx.student, x, w, b, row, dout)
+            ref_out, cache = ctx.reference.call("conv_forward", x, w, b, row.stride, row.pad).value
+            rx, rw, rb = ctx.reference.call("conv_backward", dout, cache).value
+            expect_close(out, ref_out, "out", "conv_forward", tolerance=VALUE, source="the reference")
+            for name, mine, theirs in (("dx", dx, rx), ("dw", dw, rw), ("db", db, rb)):
+                expect_close(mine, theirs, name, "conv_backward", tolerance=GRADIENT, source="the reference")
+
+
+@suite.check("max_pool_backward/vs_reference", points=1, hidden=True, reference=True)
+def pool_vs_reference(ctx):
+    """4x4 windows at stride 3, and 3x3 at stride 1 with ties: forward and backward as the reference."""
+    for row, ties in ((PoolCase((2, 3, 13, 11), 4, 3, 43), False), (PoolCase((2, 2, 8, 9), 3, 1, 44), True)):
+        x, dout = row.data(ties=ties), row.upstream()
+        with case(row.label + (", many ties" if ties else "")):
+            out, _ = pool(ctx.student, x, row)
+            dx = pool_gradient(ctx.student, x, row, dout)
+            ref_out, cache = ctx.reference.call("max_pool_forward", x, row.pool_size, row.stride).value
+            ref_dx = ctx.reference.call("max_pool_backward", dout, cache).value
+            expect_close(out, ref_out, "out", "max_pool_forward", tolerance=VALUE, source="the reference")
+            expect_close(dx, ref_dx, "dx", "max_pool_backward", tolerance=GRADIENT, source="the reference")
+
+
+@suite.check("max_pool_backward/digits_convnet_vs_reference", points=1, hidden=True, reference=True)
+def conv_digits_vs_reference(ctx):
+    """Another split of the digits: as accurate as training with the reference's layers."""
+    with case("digits, seed 1"):
+        mine, theirs = trained_accuracy(DoorLayers(ctx.student), 1), trained_accuracy(DoorLayers(ctx.reference), 1)
+        if mine < theirs - ACCURACY_MARGIN:
+            raise CheckFailure(f"conv: test accuracy {mine:.4f}, below the reference's {theirs:.4f} by more than "
+                               f"{ACCURACY_MARGIN}.")

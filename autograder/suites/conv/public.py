@@ -1,0 +1,551 @@
+"""Public checks of the convolution assignment (students run these with ``pytest conv``).
+
+Every forward pass is compared with PyTorch's ``conv2d`` / ``max_pool2d`` in float64 over a table
+of geometries (strides that do not divide the padded size, rectangular kernels and images, a 1x1
+kernel, N = C = F = 1); every backward pass with PyTorch's autograd for a random upstream
+gradient, and the convolution's also with central differences of the student's own forward.
+Max pooling is probed where the classic checks are blind: overlapping windows and exact ties.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from ...core.checks import Suite
+from ...core.tolerances import ACCURACY_MARGIN, TOLERANCES
+from ...core.verdicts import (
+    CheckFailure,
+    Hint,
+    case,
+    describe_value,
+    expect_close,
+    expect_raises,
+    expect_unchanged,
+)
+from ...datasets import digits_split
+from ..layers import call_forward, expect_gradients, numeric_layer_check, torch_vjp
+
+FUNCTIONS = ["conv_forward", "conv_backward", "max_pool_forward", "max_pool_backward"]
+suite = Suite("conv", FUNCTIONS, "convolution and pooling", preload=["torch"])
+VALUE, GRADIENT = TOLERANCES["value"], TOLERANCES["gradient"]
+
+
+def out_size(size: int, kernel: int, stride: int, pad: int) -> int:
+    return 1 + (size + 2 * pad - kernel) // stride
+
+
+# --- the table of convolution geometries --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConvCase:
+    N: int
+    C: int
+    H: int
+    W: int
+    F: int
+    HH: int
+    WW: int
+    stride: int
+    pad: int
+    seed: int
+
+    @property
+    def label(self) -> str:
+        return (f"x ({self.N}, {self.C}, {self.H}, {self.W}), w ({self.F}, {self.C}, {self.HH}, {self.WW}), "
+                f"stride={self.stride}, pad={self.pad}")
+
+    @property
+    def out_shape(self) -> tuple:
+        return (self.N, self.F, out_size(self.H, self.HH, self.stride, self.pad),
+                out_size(self.W, self.WW, self.stride, self.pad))
+
+    def data(self):
+        rng = np.random.default_rng(self.seed)
+        return (rng.normal(size=(self.N, self.C, self.H, self.W)), rng.normal(size=(self.F, self.C, self.HH, self.WW)),
+                rng.normal(size=self.F))
+
+    def upstream(self) -> np.ndarray:
+        return np.random.default_rng(self.seed + 1000).normal(size=self.out_shape)
+
+
+CONV_CASES = [
+    ConvCase(2, 2, 6, 6, 4, 3, 3, 1, 0, 6),  # W' = F = 4: a bias added along the last axis goes unnoticed by shapes
+    ConvCase(2, 3, 7, 7, 4, 3, 3, 1, 1, 0),  # the usual 3x3 "same" convolution
+    ConvCase(2, 3, 8, 8, 2, 3, 3, 2, 1, 1),  # stride 2: (8 + 2 - 3) / 2 is not whole
+    ConvCase(1, 2, 9, 7, 3, 3, 2, 3, 0, 2),  # rectangular image and kernel, stride 3 leaves columns over
+    ConvCase(3, 1, 6, 10, 1, 2, 4, 2, 2, 3),  # C = 1, F = 1, pad 2
+    ConvCase(2, 4, 5, 5, 3, 1, 1, 1, 0, 4),  # a 1x1 kernel mixes channels only
+    ConvCase(1, 2, 5, 6, 2, 5, 6, 1, 0, 5),  # the kernel covers the whole image: out is 1x1
+]
+
+
+def torch_conv(case_: ConvCase):
+    import torch.nn.functional as F
+
+    return lambda x, w, b: F.conv2d(x, w, b, stride=case_.stride, padding=case_.pad)
+
+
+def conv_alternative(x, w, b, stride, pad, *, flip=False, sides=None, bias="filters"):
+    """What a common mistake computes (an oracle for hints): a flipped kernel, padding on some
+    sides only, the bias left out or added along the last axis."""
+    import torch
+    import torch.nn.functional as F
+
+    xt, wt = torch.from_numpy(x), torch.from_numpy(w)
+    if flip:
+        wt = wt.flip(2, 3)
+    if sides is not None:
+        xt, pad = F.pad(xt, sides), 0
+    out = F.conv2d(xt, wt, stride=stride, padding=pad).numpy()
+    if bias == "filters":
+        return out + b[None, :, None, None]
+    if bias == "last" and out.shape[-1] == b.shape[0]:
+        return out + b
+    return out
+
+
+def conv_shape_hints(row: ConvCase) -> list[Hint]:
+    N, F, s, p = row.N, row.F, row.stride, row.pad
+    shape = lambda pad, stride: (N, F, out_size(row.H, row.HH, stride, pad), out_size(row.W, row.WW, stride, pad))
+    ceil = (N, F, 1 + -(-(row.H + 2 * p - row.HH) // s), 1 + -(-(row.W + 2 * p - row.WW) // s))
+    return [
+        Hint("the stride is ignored: move the window stride pixels at a time, H' = 1 + (H + 2*pad - HH) // stride.",
+             lambda a: s > 1 and a.shape == shape(p, 1)),
+        Hint("the padding is missing: pad x with pad zeros on every side first.",
+             lambda a: p > 0 and a.shape == shape(0, s)),
+        Hint("x is padded on one side only: add pad zeros on both sides of each axis.",
+             lambda a: p > 0 and a.shape == (N, F, 1 + (row.H + p - row.HH) // s, 1 + (row.W + p - row.WW) // s)),
+        Hint("the output size floors, as torch.nn.functional.conv2d: windows that do not fit are dropped "
+             "(use // ).", lambda a: a.shape == ceil and ceil != row.out_shape),
+    ]
+
+
+def conv_value_hints(x, w, b, row: ConvCase) -> list[Hint]:
+    s, p = row.stride, row.pad
+    return [
+        Hint.if_close(conv_alternative(x, w, b, s, p, flip=True),
+                      "the kernel is flipped: the contract (like PyTorch and CS231n) uses cross-correlation, "
+                      "w[f] laid over the window as it is, not rotated by 180 degrees.", VALUE),
+        Hint.if_close(conv_alternative(x, w, b, s, p, sides=(0, 2 * p, 0, 2 * p)),
+                      "x is padded on one side only (bottom and right): put pad zeros on every side.", VALUE),
+        Hint.if_close(conv_alternative(x, w, b, s, p, sides=(2 * p, 0, 2 * p, 0)),
+                      "x is padded on one side only (top and left): put pad zeros on every side.", VALUE),
+        Hint.if_close(conv_alternative(x, w, b, s, p, bias="none"), "the bias b[f] is missing.", VALUE),
+        Hint.if_close(conv_alternative(x, w, b, s, p, bias="last"),
+                      "the bias is added along the wrong axis: b[f] belongs to filter f, out[:, f] "
+                      "(b[None, :, None, None]), not to the last axis.", VALUE),
+    ]
+
+
+def conv(door, x, w, b, row: ConvCase):
+    return call_forward(door, "conv_forward", x, w, b, row.stride, row.pad, out_shape=row.out_shape,
+                        shape_hints=conv_shape_hints(row))
+
+
+@suite.check("conv_forward/shapes", points=1)
+def conv_shapes(ctx):
+    """out is (N, F, H', W') with H' = 1 + (H + 2*pad - HH) // stride (floor), likewise W'."""
+    for row in CONV_CASES:
+        with case(row.label):
+            conv(ctx.student, *row.data(), row)
+
+
+@suite.check("conv_forward/values", points=3)
+def conv_values(ctx):
+    """out as torch.nn.functional.conv2d computes it (float64), over the table of geometries."""
+    for row in CONV_CASES:
+        x, w, b = row.data()
+        with case(row.label):
+            out, _ = conv(ctx.student, x, w, b, row)
+            expected, _ = torch_vjp(torch_conv(row), [x, w, b], np.zeros(row.out_shape))
+            expect_close(out, expected, "out", "conv_forward", tolerance=VALUE, source="F.conv2d",
+                         hints=conv_value_hints(x, w, b, row))
+
+
+INVALID = [
+    ("the filter is larger than the padded input", dict(x=(1, 2, 4, 4), w=(3, 2, 5, 3), stride=1, pad=0)),
+    ("the filter is larger than the padded input", dict(x=(1, 2, 4, 4), w=(3, 2, 3, 7), stride=1, pad=1)),
+    ("stride < 1", dict(x=(1, 2, 5, 5), w=(3, 2, 3, 3), stride=0, pad=1)),
+    ("pad < 0", dict(x=(1, 2, 5, 5), w=(3, 2, 3, 3), stride=1, pad=-1)),
+    ("x and w have different numbers of channels", dict(x=(1, 3, 5, 5), w=(2, 2, 3, 3), stride=1, pad=1)),
+]
+
+
+@suite.check("conv_forward/invalid_geometry", points=1)
+def conv_invalid(ctx):
+    """ValueError for a filter larger than the padded input, stride < 1, pad < 0, or channels
+    of x and w that differ."""
+    rng = np.random.default_rng(7)
+    for what, spec in INVALID:
+        x, w = rng.normal(size=spec["x"]), rng.normal(size=spec["w"])
+        b = rng.normal(size=spec["w"][0])
+        with case(f"x {spec['x']}, w {spec['w']}, stride={spec['stride']}, pad={spec['pad']}"):
+            expect_raises("conv_forward", lambda: ctx.student.call("conv_forward", x, w, b, spec["stride"], spec["pad"]),
+                          "ValueError", what)
+
+
+def conv_gradients(door, x, w, b, row: ConvCase, dout):
+    _, cache = conv(door, x, w, b, row)
+    p = row.pad
+    padded = Hint("dx still has the padding: return the gradient of x itself, dx_padded[:, :, pad:-pad, pad:-pad].",
+                  lambda a: p > 0 and a.shape == (*x.shape[:2], x.shape[2] + 2 * p, x.shape[3] + 2 * p))
+    transposed = Hint("dw is transposed.", lambda a: a.shape != w.shape and sorted(a.shape) == sorted(w.shape))
+    return expect_gradients(door.call("conv_backward", dout, cache).value, ["dx", "dw", "db"], "conv_backward",
+                            [x.shape, w.shape, b.shape], {"dx": [padded], "dw": [transposed]})
+
+
+def batch_hints(expected: np.ndarray, last_only: np.ndarray, N: int, name: str) -> list[Hint]:
+    if N == 1:
+        return []
+    return [Hint.if_close(expected / N, f"{name} is the sum over the images of the batch, not the mean.", GRADIENT),
+            Hint.if_close(last_only, f"{name} holds the last image's contribution only: add up every image's "
+                          f"({name} += ..., not {name} = ...).", GRADIENT)]
+
+
+@suite.check("conv_backward/values", points=3)
+def conv_backward_values(ctx):
+    """dx, dw, db as PyTorch's autograd computes them for a random upstream gradient."""
+    for row in CONV_CASES:
+        x, w, b = row.data()
+        dout = row.upstream()
+        with case(row.label + ", random dout"):
+            dx, dw, db = conv_gradients(ctx.student, x, w, b, row, dout)
+            _, (ex, ew, eb) = torch_vjp(torch_conv(row), [x, w, b], dout)
+            _, (_, last_w, last_b) = torch_vjp(torch_conv(row), [x[-1:], w, b], dout[-1:])
+            expect_close(dx, ex, "dx", "conv_backward", tolerance=GRADIENT, source="autograd", hints=[
+                Hint.if_close(torch_vjp(torch_conv(row), [x, w[:, :, ::-1, ::-1], b], dout)[1][0],
+                              "dx uses the kernel flipped: each output position sends dout * w[f] back to the "
+                              "window it read, w as it is.", GRADIENT)])
+            expect_close(dw, ew, "dw", "conv_backward", tolerance=GRADIENT, source="autograd",
+                         hints=batch_hints(ew, last_w, row.N, "dw"))
+            expect_close(db, eb, "db", "conv_backward", tolerance=GRADIENT, source="autograd",
+                         hints=[*batch_hints(eb, last_b, row.N, "db"),
+                                Hint.if_close(dout.mean(axis=(0, 2, 3)), "db is the sum of dout over the images and "
+                                              "the positions, not the mean.", GRADIENT)])
+
+
+@suite.check("conv_backward/numeric_gradient", points=2)
+def conv_numeric(ctx):
+    """dx, dw, db agree with central differences of your conv_forward (stride 2, pad 1)."""
+    row = ConvCase(2, 2, 5, 6, 3, 3, 2, 2, 1, 8)
+    with case(row.label):
+        numeric_layer_check(ctx.student, "conv_forward", "conv_backward", list(row.data()), ["x", "w", "b"], 8,
+                            options=(row.stride, row.pad))
+
+
+@suite.check("conv_backward/inputs_untouched", points=1)
+def conv_inputs(ctx):
+    """conv_forward leaves x, w, b as they were; conv_backward leaves dout and the cache (which
+    may hold your x and w): calling it twice gives the same gradients."""
+    row = CONV_CASES[2]
+    x, w, b = row.data()
+    outcome = ctx.student.call("conv_forward", x, w, b, row.stride, row.pad)
+    expect_unchanged("conv_forward", ["x", "w", "b", "stride", "pad"], [x, w, b, row.stride, row.pad], outcome)
+    if not isinstance(outcome.value, tuple) or len(outcome.value) != 2:
+        raise CheckFailure(f"conv_forward should return (out, cache), but returned {describe_value(outcome.value)}.")
+    dout = row.upstream()
+    first = ctx.student.call("conv_backward", dout, outcome.value[1])
+    expect_unchanged("conv_backward", ["dout", "cache"], [dout, outcome.value[1]], first)
+    second = ctx.student.call("conv_backward", dout, outcome.value[1]).value
+    for name, a, b_ in zip(("dx", "dw", "db"), *(expect_gradients(v, ["dx", "dw", "db"], "conv_backward",
+                                                                  [x.shape, w.shape, b.shape])
+                                                 for v in (first.value, second))):
+        expect_close(b_, a, name, "conv_backward (second call, same cache)", tolerance=VALUE,
+                     source="the first call", hints=[Hint("conv_backward changed something in its cache (an "
+                                                          "in-place operation on the cached x or w?).", lambda _: True)])
+
+
+# --- max pooling --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PoolCase:
+    shape: tuple
+    pool_size: int
+    stride: int
+    seed: int
+
+    @property
+    def label(self) -> str:
+        overlap = ", overlapping windows" if self.stride < self.pool_size else ""
+        return f"x {self.shape}, pool_size={self.pool_size}, stride={self.stride}{overlap}"
+
+    @property
+    def out_shape(self) -> tuple:
+        N, C, H, W = self.shape
+        return (N, C, out_size(H, self.pool_size, self.stride, 0), out_size(W, self.pool_size, self.stride, 0))
+
+    def data(self, ties: bool = False) -> np.ndarray:
+        """Distinct values (a permutation, so no window has a tie), or small integers (many ties)."""
+        rng = np.random.default_rng(self.seed)
+        if ties:
+            return rng.integers(0, 3, size=self.shape).astype(np.float64)
+        return (rng.permutation(int(np.prod(self.shape))).reshape(self.shape) - 40.0) / 7.0
+
+    def upstream(self) -> np.ndarray:
+        return np.random.default_rng(self.seed + 1000).normal(size=self.out_shape)
+
+
+POOL_CASES = [PoolCase((2, 3, 8, 8), 2, 2, 0), PoolCase((1, 2, 7, 9), 2, 2, 1), PoolCase((2, 1, 6, 6), 3, 3, 2),
+              PoolCase((1, 1, 7, 8), 2, 3, 3)]  # stride 3 > pool_size 2: gaps between windows
+OVERLAPPING = [PoolCase((2, 2, 7, 7), 3, 1, 4), PoolCase((1, 3, 9, 8), 3, 2, 5), PoolCase((2, 1, 6, 5), 2, 1, 6)]
+
+
+def torch_pool(row: PoolCase):
+    import torch.nn.functional as F
+
+    return lambda x: F.max_pool2d(x, row.pool_size, row.stride)
+
+
+def pool(door, x, row: PoolCase):
+    ignored = Hint("the stride is ignored: H' = 1 + (H - pool_size) // stride.",
+                   lambda a: row.stride != 1 and a.shape[2:] == tuple(s - row.pool_size + 1 for s in row.shape[2:]))
+    as_pool = Hint("the stride is taken to be pool_size: use the stride argument.",
+                   lambda a: a.shape == PoolCase(row.shape, row.pool_size, row.pool_size, 0).out_shape)
+    return call_forward(door, "max_pool_forward", x, row.pool_size, row.stride, out_shape=row.out_shape,
+                        shape_hints=[ignored, as_pool])
+
+
+def pool_gradient(door, x, row: PoolCase, dout) -> np.ndarray:
+    _, cache = pool(door, x, row)
+    return expect_gradients(door.call("max_pool_backward", dout, cache).value, ["dx"], "max_pool_backward",
+                            [x.shape])[0]
+
+
+def routed(x, row: PoolCase, dout, rule: str) -> np.ndarray:
+    """The gradient a common mistake routes (an oracle for hints): ``"assign"`` writes each
+    window's gradient with ``=`` (the last window wins where windows overlap), ``"all"`` sends
+    it to every tied maximum, ``"last"`` to the last one."""
+    dx = np.zeros_like(x)
+    N, C, H_out, W_out = dout.shape
+    k, s = row.pool_size, row.stride
+    for i in range(H_out):
+        for j in range(W_out):
+            window = x[:, :, i * s:i * s + k, j * s:j * s + k].reshape(N, C, k * k)
+            top = window == window.max(axis=2, keepdims=True)
+            if rule == "all":
+                chosen = top
+            else:
+                index = k * k - 1 - np.argmax(top[:, :, ::-1], axis=2) if rule == "last" else np.argmax(top, axis=2)
+                chosen = np.arange(k * k) == index[..., None]
+            contribution = (chosen * dout[:, :, i, j, None]).reshape(N, C, k, k)
+            target = dx[:, :, i * s:i * s + k, j * s:j * s + k]
+            if rule == "assign":
+                target[chosen.reshape(N, C, k, k)] = contribution[chosen.reshape(N, C, k, k)]
+            else:
+                target += contribution
+    return dx
+
+
+@suite.check("max_pool_forward/values", points=2)
+def pool_values(ctx):
+    """out as torch.nn.functional.max_pool2d computes it, overlapping windows and sizes the
+    stride does not divide included."""
+    for row in POOL_CASES + OVERLAPPING:
+        x = row.data()
+        with case(row.label):
+            out, _ = pool(ctx.student, x, row)
+            expected, _ = torch_vjp(torch_pool(row), [x], np.zeros(row.out_shape))
+            expect_close(out, expected, "out", "max_pool_forward", tolerance=VALUE, source="F.max_pool2d")
+
+
+@suite.check("max_pool_backward/values", points=2)
+def pool_backward_values(ctx):
+    """Each window's gradient goes to the position of its maximum, as autograd says (windows
+    that do not overlap, no ties)."""
+    for row in POOL_CASES:
+        x, dout = row.data(), row.upstream()
+        with case(row.label + ", random dout"):
+            dx = pool_gradient(ctx.student, x, row, dout)
+            _, (expected,) = torch_vjp(torch_pool(row), [x], dout)
+            expect_close(dx, expected, "dx", "max_pool_backward", tolerance=GRADIENT, source="autograd")
+
+
+@suite.check("max_pool_backward/overlapping_windows", points=2)
+def pool_overlapping(ctx):
+    """Windows overlap (3x3 at stride 1 and 2, 2x2 at stride 1): a position that is the maximum
+    of several windows receives the sum of their gradients."""
+    for row in OVERLAPPING:
+        x, dout = row.data(), row.upstream()
+        with case(row.label + ", random dout"):
+            dx = pool_gradient(ctx.student, x, row, dout)
+            _, (expected,) = torch_vjp(torch_pool(row), [x], dout)
+            expect_close(dx, expected, "dx", "max_pool_backward", tolerance=GRADIENT, source="autograd", hints=[
+                Hint.if_close(routed(x, row, dout, "assign"), "where windows overlap, one position can be the "
+                              "maximum of several windows: add their gradients (dx[...] += ...), do not "
+                              "overwrite them (dx[...] = ...).", GRADIENT)])
+
+
+@suite.check("max_pool_backward/ties", points=1)
+def pool_ties(ctx):
+    """Windows with several equal maxima: the whole gradient goes to the first of them in
+    row-major order, as PyTorch does."""
+    for row in (POOL_CASES[0], OVERLAPPING[0], POOL_CASES[1]):
+        x, dout = row.data(ties=True), row.upstream()
+        with case(row.label + ", values in {0, 1, 2} (many ties)"):
+            dx = pool_gradient(ctx.student, x, row, dout)
+            _, (expected,) = torch_vjp(torch_pool(row), [x], dout)
+            expect_close(dx, expected, "dx", "max_pool_backward", tolerance=GRADIENT, source="autograd", hints=[
+                Hint.if_close(routed(x, row, dout, "all"), "with ties, only the first maximum in row-major order "
+                              "gets the gradient (np.argmax of the flattened window), not every position equal "
+                              "to the maximum.", GRADIENT),
+                Hint.if_close(routed(x, row, dout, "last"), "with ties, the gradient goes to the first maximum in "
+                              "row-major order, not the last.", GRADIENT)])
+
+
+@suite.check("max_pool_backward/inputs_untouched", points=1)
+def pool_inputs(ctx):
+    """max_pool_forward leaves x as it was; max_pool_backward leaves dout and the cache (which
+    may hold your x): calling it twice gives the same dx."""
+    row = OVERLAPPING[0]
+    x, dout = row.data(), row.upstream()
+    outcome = ctx.student.call("max_pool_forward", x, row.pool_size, row.stride)
+    expect_unchanged("max_pool_forward", ["x", "pool_size", "stride"], [x, row.pool_size, row.stride], outcome)
+    if not isinstance(outcome.value, tuple) or len(outcome.value) != 2:
+        raise CheckFailure(f"max_pool_forward should return (out, cache), but returned "
+                           f"{describe_value(outcome.value)}.")
+    first = ctx.student.call("max_pool_backward", dout, outcome.value[1])
+    expect_unchanged("max_pool_backward", ["dout", "cache"], [dout, outcome.value[1]], first)
+    second = ctx.student.call("max_pool_backward", dout, outcome.value[1]).value
+    a, b = (expect_gradients(v, ["dx"], "max_pool_backward", [x.shape])[0] for v in (first.value, second))
+    expect_close(b, a, "dx", "max_pool_backward (second call, same cache)", tolerance=VALUE, source="the first call",
+                 hints=[Hint("max_pool_backward changed something in its cache (an in-place operation on the "
+                             "cached x?).", lambda _: True)])
+
+
+# --- end to end: a small convolutional network on the digits ----------------------------------
+
+CONVNET = {"filters": 8, "learning_rate": 0.1, "momentum": 0.9, "steps": 150, "batch": 64}
+
+
+def digits_images(seed: int):
+    """scikit-learn's 8x8 digits as (N, 1, 8, 8) images in [0, 1]: train and test splits."""
+    X_train, y_train, X_test, y_test = digits_split(seed=seed, test_size=500)
+    return X_train.reshape(-1, 1, 8, 8) / 16.0, y_train, X_test.reshape(-1, 1, 8, 8) / 16.0, y_test
+
+
+class TorchLayers:
+    """The oracle's conv and pool layers, with the assignment's interface, from PyTorch."""
+
+    @staticmethod
+    def conv_forward(x, w, b, stride, pad):
+        import torch
+        import torch.nn.functional as F
+
+        tensors = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
+        out = F.conv2d(*tensors, stride=stride, padding=pad)
+        return out.detach().numpy(), (tensors, out)
+
+    @staticmethod
+    def conv_backward(dout, cache):
+        import torch
+
+        tensors, out = cache
+        return tuple(g.numpy() for g in torch.autograd.grad(out, tensors, torch.from_numpy(dout)))
+
+    @staticmethod
+    def max_pool_forward(x, pool_size, stride):
+        import torch
+        import torch.nn.functional as F
+
+        tensor = torch.tensor(x, requires_grad=True)
+        out = F.max_pool2d(tensor, pool_size, stride)
+        return out.detach().numpy(), (tensor, out)
+
+    @staticmethod
+    def max_pool_backward(dout, cache):
+        import torch
+
+        tensor, out = cache
+        return torch.autograd.grad(out, tensor, torch.from_numpy(dout))[0].numpy()
+
+
+class DoorLayers:
+    """The same interface, through a door (the student's or the reference's functions)."""
+
+    def __init__(self, door) -> None:
+        self.door = door
+
+    def __getattr__(self, name: str):
+        def call(*args):
+            value = self.door.call(name, *args).value
+            if name.endswith("_forward"):
+                if not isinstance(value, tuple) or len(value) != 2:
+                    raise CheckFailure(f"{name} should return (out, cache), but returned {describe_value(value)}.")
+                return np.asarray(value[0], dtype=np.float64), value[1]
+            if name == "conv_backward":
+                if not isinstance(value, tuple) or len(value) != 3:
+                    raise CheckFailure(f"conv_backward should return (dx, dw, db), but returned "
+                                       f"{describe_value(value)}.")
+                return tuple(np.asarray(v, dtype=np.float64) for v in value)
+            return np.asarray(value, dtype=np.float64)
+
+        return call
+
+
+def convnet_scores(layers, params, x):
+    """conv 3x3 (pad 1) - ReLU - max pool 2x2 - affine: the scores and what backward needs."""
+    a, conv_cache = layers.conv_forward(x, params["w"], params["b"], 1, 1)
+    pooled, pool_cache = layers.max_pool_forward(np.maximum(a, 0), 2, 2)
+    features = pooled.reshape(len(x), -1)
+    return features @ params["W"] + params["c"], (a, conv_cache, pooled, pool_cache, features)
+
+
+def train_convnet(layers, X, y, seed: int = 0) -> dict:
+    """Mini-batch training with the notes' momentum update; conv and pool come from ``layers``,
+    ReLU, the affine layer and the softmax loss are the grader's own."""
+    rng = np.random.default_rng(seed)
+    F = CONVNET["filters"]
+    hidden = F * 4 * 4
+    params = {"w": rng.normal(scale=np.sqrt(2 / 9), size=(F, 1, 3, 3)), "b": np.zeros(F),
+              "W": rng.normal(scale=np.sqrt(2 / hidden), size=(hidden, 10)), "c": np.zeros(10)}
+    previous = {k: v.copy() for k, v in params.items()}
+    lr, momentum, batch = CONVNET["learning_rate"], CONVNET["momentum"], CONVNET["batch"]
+    for _ in range(CONVNET["steps"]):
+        rows = rng.choice(len(y), size=batch, replace=False)
+        scores, (a, conv_cache, pooled, pool_cache, features) = convnet_scores(layers, params, X[rows])
+        probs = np.exp(scores - scores.max(axis=1, keepdims=True))
+        probs /= probs.sum(axis=1, keepdims=True)
+        probs[np.arange(batch), y[rows]] -= 1
+        dscores = probs / batch
+        grads = {"W": features.T @ dscores, "c": dscores.sum(axis=0)}
+        dpooled = (dscores @ params["W"].T).reshape(pooled.shape)
+        da = layers.max_pool_backward(dpooled, pool_cache) * (a > 0)
+        _, grads["w"], grads["b"] = layers.conv_backward(da, conv_cache)
+        updated = {k: params[k] - lr * grads[k] + momentum * (params[k] - previous[k]) for k in params}
+        previous, params = params, updated
+        if not all(np.all(np.isfinite(v)) for v in params.values()):
+            raise CheckFailure("training with your conv and pool layers produced nan or inf weights.")
+    return params
+
+
+def convnet_accuracy(layers, params, X, y) -> float:
+    return float(np.mean(np.argmax(convnet_scores(layers, params, X)[0], axis=1) == y))
+
+
+def trained_accuracy(layers, seed: int) -> float:
+    """Test accuracy after training with ``layers``; the test pass always uses PyTorch's layers,
+    so that the weights are judged, not the student's forward pass."""
+    X_train, y_train, X_test, y_test = digits_images(seed)
+    return convnet_accuracy(TorchLayers, train_convnet(layers, X_train, y_train), X_test, y_test)
+
+
+@lru_cache(maxsize=4)
+def torch_accuracy(seed: int) -> float:
+    """The oracle's accuracy: deterministic, so computed once per grading process."""
+    return trained_accuracy(TorchLayers, seed)
+
+
+@suite.check("max_pool_backward/digits_convnet", points=2)
+def conv_digits(ctx):
+    """A small network of your conv and pool layers (conv 3x3 - ReLU - pool 2x2 - affine - softmax)
+    trained on scikit-learn's 8x8 digits reaches the accuracy of the same training with PyTorch's."""
+    with case(f"digits, {CONVNET['filters']} filters, {CONVNET['steps']} steps of momentum SGD"):
+        mine, theirs = trained_accuracy(DoorLayers(ctx.student), 0), torch_accuracy(0)
+        if mine < theirs - ACCURACY_MARGIN:
+            raise CheckFailure(f"conv: test accuracy {mine:.4f} after training with your layers, below the "
+                               f"{theirs:.4f} of the same training with PyTorch's by more than {ACCURACY_MARGIN}.")

@@ -1,0 +1,148 @@
+"""Convolution and max pooling, forward and backward (lecture notes 3).
+
+Images are (N, C, H, W): N images of C channels (R, G, B for a colour image), H rows and W
+columns. A convolutional layer has F filters, each (C, HH, WW): a filter covers every channel of
+a window, the products are summed over the channels and the window, and the filter's bias is
+added (the notes' ``R .* F1 + G .* F1 + B .* F1 + bias``). The same filter slides over the whole
+image (parameter sharing), moving ``stride`` pixels at a time, over the image zero-padded by
+``pad`` pixels on every side.
+
+As in PyTorch, CS231n and the notes, the filter is *not* flipped: this is a cross-correlation.
+
+Each ``*_forward`` returns ``(out, cache)`` and its ``*_backward`` takes the upstream gradient
+and that cache. Loops over filters, channels or kernel positions are fine; a loop over every
+pixel of every image is correct too, but slow.
+"""
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv_forward(x, w, b, stride=1, pad=0):
+    """Convolutional layer (cross-correlation, no kernel flip).
+
+    Args:
+        x: (N, C, H, W) images.
+        w: (F, C, HH, WW) filters.
+        b: (F,) biases, one per filter.
+        stride: step between windows, an int >= 1, the same along rows and columns.
+        pad: zeros added on every side of x (top, bottom, left and right), an int >= 0.
+
+    Returns:
+        out: (N, F, H', W') with ``H' = 1 + (H + 2*pad - HH) // stride`` (floor, as
+            ``torch.nn.functional.conv2d``) and likewise W';
+            ``out[n, f, i, j] = sum(x_padded[n, :, i*stride : i*stride+HH, j*stride : j*stride+WW] * w[f]) + b[f]``.
+        cache: what conv_backward needs.
+
+    Raises:
+        ValueError (naming the bad argument) if stride < 1, pad < 0, the channels of x and w
+        differ, or the filter does not fit in the padded input (H' < 1 or W' < 1).
+    """
+    ### BEGIN SOLUTION
+    if isinstance(stride, bool) or not isinstance(stride, (int, np.integer)) or stride < 1:
+        raise ValueError(f"stride must be an integer >= 1; got {stride!r}")
+    if isinstance(pad, bool) or not isinstance(pad, (int, np.integer)) or pad < 0:
+        raise ValueError(f"pad must be an integer >= 0; got {pad!r}")
+    if x.ndim != 4 or w.ndim != 4 or b.shape != (w.shape[0],):
+        raise ValueError(f"x must be (N, C, H, W), w (F, C, HH, WW) and b (F,); got x {x.shape}, w {w.shape}, "
+                         f"b {b.shape}")
+    N, C, H, W = x.shape
+    F, C_w, HH, WW = w.shape
+    if C != C_w:
+        raise ValueError(f"x has {C} channels but the filters w have {C_w}: x {x.shape}, w {w.shape}")
+    H_out, W_out = 1 + (H + 2 * pad - HH) // stride, 1 + (W + 2 * pad - WW) // stride
+    if H_out < 1 or W_out < 1:
+        raise ValueError(f"the filter w ({HH}x{WW}) does not fit in x ({H}x{W}) padded by pad={pad}")
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad))) if pad else x
+    windows = sliding_window_view(xp, (HH, WW), axis=(2, 3))[:, :, ::stride, ::stride][:, :, :H_out, :W_out]
+    # im2col: one row per output position (n, i, j), one column per (c, di, dj) of the window.
+    cols = windows.transpose(0, 2, 3, 1, 4, 5).reshape(N * H_out * W_out, C * HH * WW)
+    out = cols @ w.reshape(F, -1).T + b
+    out = np.ascontiguousarray(out.reshape(N, H_out, W_out, F).transpose(0, 3, 1, 2))
+    return out, (x.shape, xp.shape, w, cols, stride, pad)
+    ### END SOLUTION
+
+
+def conv_backward(dout, cache):
+    """Backward pass of conv_forward.
+
+    Args:
+        dout: (N, F, H', W') upstream gradient.
+        cache: from conv_forward.
+
+    Returns:
+        dx: (N, C, H, W), dw: (F, C, HH, WW), db: (F,) — each summed over every image and every
+        position the filter visited (parameter sharing); padding gets no gradient.
+    """
+    ### BEGIN SOLUTION
+    x_shape, xp_shape, w, cols, stride, pad = cache
+    N, F, H_out, W_out = dout.shape
+    _, C, HH, WW = w.shape
+    dout_rows = dout.transpose(0, 2, 3, 1).reshape(N * H_out * W_out, F)
+    db = dout.sum(axis=(0, 2, 3))
+    dw = (dout_rows.T @ cols).reshape(w.shape)
+    dcols = (dout_rows @ w.reshape(F, -1)).reshape(N, H_out, W_out, C, HH, WW)
+    # col2im: every window position adds its gradient back where it read its input.
+    dxp = np.zeros(xp_shape, dtype=dcols.dtype)
+    rows_end, cols_end = stride * (H_out - 1) + 1, stride * (W_out - 1) + 1
+    for di in range(HH):
+        for dj in range(WW):
+            dxp[:, :, di:di + rows_end:stride, dj:dj + cols_end:stride] += dcols[:, :, :, :, di, dj].transpose(0, 3, 1, 2)
+    H, W = x_shape[2], x_shape[3]
+    dx = dxp[:, :, pad:pad + H, pad:pad + W]
+    return (np.ascontiguousarray(dx) if pad else dx), dw, db
+    ### END SOLUTION
+
+
+def max_pool_forward(x, pool_size=2, stride=2):
+    """Max pooling over pool_size x pool_size windows, no padding.
+
+    Args:
+        x: (N, C, H, W).
+        pool_size: the window's height and width, an int >= 1.
+        stride: step between windows, an int >= 1; windows overlap when stride < pool_size.
+
+    Returns:
+        out: (N, C, H', W') with ``H' = 1 + (H - pool_size) // stride``, likewise W'; each entry
+            the maximum of its window.
+        cache: what max_pool_backward needs.
+
+    Raises:
+        ValueError if pool_size or stride is below 1 or the window does not fit in x.
+    """
+    ### BEGIN SOLUTION
+    for name, value in (("pool_size", pool_size), ("stride", stride)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be an integer >= 1; got {value!r}")
+    if x.ndim != 4:
+        raise ValueError(f"x must be (N, C, H, W); got shape {x.shape}")
+    N, C, H, W = x.shape
+    H_out, W_out = 1 + (H - pool_size) // stride, 1 + (W - pool_size) // stride
+    if H_out < 1 or W_out < 1:
+        raise ValueError(f"the {pool_size}x{pool_size} window (pool_size) does not fit in x ({H}x{W})")
+    windows = sliding_window_view(x, (pool_size, pool_size), axis=(2, 3))[:, :, ::stride, ::stride][:, :, :H_out, :W_out]
+    flat = windows.reshape(N, C, H_out, W_out, pool_size * pool_size)
+    where = flat.argmax(axis=-1)  # the first maximum in row-major order, as PyTorch
+    out = np.take_along_axis(flat, where[..., None], axis=-1)[..., 0]
+    # The flat index into x of each window's maximum.
+    di, dj = np.divmod(where, pool_size)
+    rows = np.arange(H_out)[:, None] * stride + di
+    columns = np.arange(W_out)[None, :] * stride + dj
+    planes = np.arange(N * C).reshape(N, C, 1, 1) * (H * W)
+    return out, (x.shape, planes + rows * W + columns)
+    ### END SOLUTION
+
+
+def max_pool_backward(dout, cache):
+    """Backward pass of max_pool_forward: each window passes its gradient to the position of its
+    maximum (the first one in row-major order if several are equal); where windows overlap, a
+    position that is the maximum of several windows receives the sum of their gradients.
+
+    Returns:
+        dx: (N, C, H, W).
+    """
+    ### BEGIN SOLUTION
+    x_shape, argmax = cache
+    dx = np.bincount(argmax.ravel(), weights=dout.ravel(), minlength=int(np.prod(x_shape)))
+    return dx.reshape(x_shape)
+    ### END SOLUTION
