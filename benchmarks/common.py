@@ -48,6 +48,27 @@ def interleaved(candidates: dict, repeats: int) -> dict[str, float]:
     return {name: statistics.median(t) for name, t in times.items()}
 
 
+def settled(candidates: dict, rounds: int, block: int = 5, settle: float = 0.3) -> dict[str, float]:
+    """Median seconds of each callable, for libraries that run their own thread pools (NumPy's
+    OpenBLAS, PyTorch's OpenMP). After a call, such a pool keeps its threads spinning for a
+    while (OpenBLAS: about 0.1 s), and on 2 cores they slow the other library's next call down
+    by up to 2x. So each candidate runs in blocks: a pause of ``settle`` seconds, one untimed
+    call, then ``block`` timed calls; the blocks take turns over ``rounds`` rounds (plus one
+    discarded warm-up round)."""
+    times: dict[str, list[float]] = {name: [] for name in candidates}
+    for round_ in range(rounds + 1):
+        for name, fn in candidates.items():
+            time.sleep(settle)
+            fn()
+            for _ in range(block):
+                started = time.perf_counter()
+                fn()
+                elapsed = time.perf_counter() - started
+                if round_:
+                    times[name].append(elapsed)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
 def reference(assignment: str):
     """The reference module of ``assignment``, loaded from solutions/."""
     import sys

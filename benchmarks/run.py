@@ -13,13 +13,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import batch_grading  # noqa: E402
+import conv_layers  # noqa: E402
 import knn_distances  # noqa: E402
 import linear_losses  # noqa: E402
 from common import blas_report  # noqa: E402
 
-BENCHMARKS = {"knn_distances": knn_distances, "linear_losses": linear_losses, "batch_grading": batch_grading}
+BENCHMARKS = {"knn_distances": knn_distances, "linear_losses": linear_losses, "conv_layers": conv_layers,
+              "batch_grading": batch_grading}
 QUICK = {"knn_distances": {"repeats": 1, "N": 50, "M": 200, "D": 64},
-         "linear_losses": {"repeats": 1, "N": 20, "D": 30, "C": 4}, "batch_grading": {"count": 6, "notebooks": 3}}
+         "linear_losses": {"repeats": 1, "N": 20, "D": 30, "C": 4},
+         "conv_layers": {"rounds": 1, "shapes": [((2, 3, 8, 8), (4, 3, 3, 3))], "settle": 0.0},
+         "batch_grading": {"count": 6, "notebooks": 3}}
 
 
 def main(argv=None) -> int:

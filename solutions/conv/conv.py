@@ -54,12 +54,21 @@ def conv_forward(x, w, b, stride=1, pad=0):
     if H_out < 1 or W_out < 1:
         raise ValueError(f"the filter w ({HH}x{WW}) does not fit in x ({H}x{W}) padded by pad={pad}")
     xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad))) if pad else x
+    # Every window as an array axis, without copying: (N, C, H', W', HH, WW).
     windows = sliding_window_view(xp, (HH, WW), axis=(2, 3))[:, :, ::stride, ::stride][:, :, :H_out, :W_out]
-    # im2col: one row per output position (n, i, j), one column per (c, di, dj) of the window.
-    cols = windows.transpose(0, 2, 3, 1, 4, 5).reshape(N * H_out * W_out, C * HH * WW)
-    out = cols @ w.reshape(F, -1).T + b
-    out = np.ascontiguousarray(out.reshape(N, H_out, W_out, F).transpose(0, 3, 1, 2))
-    return out, (x.shape, xp.shape, w, cols, stride, pad)
+    K, P = C * HH * WW, H_out * W_out
+    w_rows, bias = w.reshape(F, K), b[:, None, None]
+    out = np.empty((N, F, P), dtype=np.result_type(x, w, b, np.float64))
+    # im2col and one matrix product per chunk of images: the columns (a row per (c, di, dj), a
+    # column per output position) and the chunk's output stay in the CPU cache (about 1 MB).
+    chunk = max(1, (1 << 20) // (8 * K * P))
+    for start in range(0, N, chunk):
+        part = windows[start:start + chunk]
+        cols = part.transpose(1, 4, 5, 0, 2, 3).reshape(K, -1)
+        block = (w_rows @ cols).reshape(F, len(part), P)
+        block += bias
+        out[start:start + chunk] = block.transpose(1, 0, 2)
+    return out.reshape(N, F, H_out, W_out), (x.shape, xp, w, stride, pad)
     ### END SOLUTION
 
 
@@ -75,22 +84,32 @@ def conv_backward(dout, cache):
         position the filter visited (parameter sharing); padding gets no gradient.
     """
     ### BEGIN SOLUTION
-    x_shape, xp_shape, w, cols, stride, pad = cache
+    x_shape, xp, w, stride, pad = cache
     N, F, H_out, W_out = dout.shape
     _, C, HH, WW = w.shape
-    dout_rows = dout.transpose(0, 2, 3, 1).reshape(N * H_out * W_out, F)
-    db = dout.sum(axis=(0, 2, 3))
-    dw = (dout_rows.T @ cols).reshape(w.shape)
-    dcols = (dout_rows @ w.reshape(F, -1)).reshape(N, H_out, W_out, C, HH, WW)
-    # col2im: every window position adds its gradient back where it read its input.
-    dxp = np.zeros(xp_shape, dtype=dcols.dtype)
+    K, P = C * HH * WW, H_out * W_out
+    windows = sliding_window_view(xp, (HH, WW), axis=(2, 3))[:, :, ::stride, ::stride][:, :, :H_out, :W_out]
+    w_rows = w.reshape(F, K)
+    d = dout.reshape(N, F, P)
+    db = d.sum(axis=(0, 2))  # the bias was added at every position of every image
+    dw = np.zeros((F, K), dtype=np.result_type(dout, w, np.float64))
+    dxp = np.zeros(xp.shape, dtype=dw.dtype)
     rows_end, cols_end = stride * (H_out - 1) + 1, stride * (W_out - 1) + 1
-    for di in range(HH):
-        for dj in range(WW):
-            dxp[:, :, di:di + rows_end:stride, dj:dj + cols_end:stride] += dcols[:, :, :, :, di, dj].transpose(0, 3, 1, 2)
+    chunk = max(1, (1 << 20) // (8 * K * P))
+    for start in range(0, N, chunk):
+        part = windows[start:start + chunk]
+        cols = part.transpose(1, 4, 5, 0, 2, 3).reshape(K, -1)
+        d_part = d[start:start + chunk].transpose(1, 0, 2).reshape(F, -1)
+        dw += d_part @ cols.T  # summed over the chunk's images and positions
+        dcols = (w_rows.T @ d_part).reshape(C, HH, WW, len(part), H_out, W_out)
+        # col2im: each window adds its gradient back where it read its input, one kernel offset
+        # (di, dj) at a time; overlapping windows add up.
+        target = dxp[start:start + chunk]
+        for di in range(HH):
+            for dj in range(WW):
+                target[:, :, di:di + rows_end:stride, dj:dj + cols_end:stride] += dcols[:, di, dj].transpose(1, 0, 2, 3)
     H, W = x_shape[2], x_shape[3]
-    dx = dxp[:, :, pad:pad + H, pad:pad + W]
-    return (np.ascontiguousarray(dx) if pad else dx), dw, db
+    return dxp[:, :, pad:pad + H, pad:pad + W], dw.reshape(w.shape), db
     ### END SOLUTION
 
 
@@ -120,16 +139,20 @@ def max_pool_forward(x, pool_size=2, stride=2):
     H_out, W_out = 1 + (H - pool_size) // stride, 1 + (W - pool_size) // stride
     if H_out < 1 or W_out < 1:
         raise ValueError(f"the {pool_size}x{pool_size} window (pool_size) does not fit in x ({H}x{W})")
-    windows = sliding_window_view(x, (pool_size, pool_size), axis=(2, 3))[:, :, ::stride, ::stride][:, :, :H_out, :W_out]
-    flat = windows.reshape(N, C, H_out, W_out, pool_size * pool_size)
-    where = flat.argmax(axis=-1)  # the first maximum in row-major order, as PyTorch
-    out = np.take_along_axis(flat, where[..., None], axis=-1)[..., 0]
-    # The flat index into x of each window's maximum.
-    di, dj = np.divmod(where, pool_size)
-    rows = np.arange(H_out)[:, None] * stride + di
-    columns = np.arange(W_out)[None, :] * stride + dj
-    planes = np.arange(N * C).reshape(N, C, 1, 1) * (H * W)
-    return out, (x.shape, planes + rows * W + columns)
+    k, s = pool_size, stride
+    rows_end, cols_end = s * (H_out - 1) + 1, s * (W_out - 1) + 1
+    # One strided slice per position (di, dj) in the window, in row-major order; a strictly
+    # larger value replaces the best so far, so ties keep the first maximum, as PyTorch.
+    out = x[:, :, 0:rows_end:s, 0:cols_end:s].copy()
+    where = np.zeros(out.shape, dtype=np.int32)
+    for di in range(k):
+        for dj in range(k):
+            if di or dj:
+                candidate = x[:, :, di:di + rows_end:s, dj:dj + cols_end:s]
+                better = candidate > out
+                np.copyto(out, candidate, where=better)
+                where[better] = di * k + dj
+    return out, (x.shape, where, k, s)
     ### END SOLUTION
 
 
@@ -142,7 +165,15 @@ def max_pool_backward(dout, cache):
         dx: (N, C, H, W).
     """
     ### BEGIN SOLUTION
-    x_shape, argmax = cache
-    dx = np.bincount(argmax.ravel(), weights=dout.ravel(), minlength=int(np.prod(x_shape)))
+    x_shape, where, k, s = cache
+    N, C, H, W = x_shape
+    H_out, W_out = where.shape[2:]
+    # The flat index into x of each window's maximum; np.bincount adds up the gradients of
+    # windows that share their maximum.
+    di, dj = np.divmod(where, k)
+    rows = np.arange(H_out)[:, None] * s + di
+    columns = np.arange(W_out)[None, :] * s + dj
+    flat = (np.arange(N * C).reshape(N, C, 1, 1) * H + rows) * W + columns
+    dx = np.bincount(flat.ravel(), weights=dout.ravel(), minlength=N * C * H * W)
     return dx.reshape(x_shape)
     ### END SOLUTION

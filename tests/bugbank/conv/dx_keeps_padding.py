@@ -5,9 +5,11 @@ HINTS = {"conv_backward/values": "still has the padding"}
 
 import numpy as np
 
-_reference_backward = conv_backward
+_reference_forward = conv_forward
 
 
-def conv_backward(dout, cache):
-    x_shape, xp_shape, w, cols, stride, pad = cache
-    return _reference_backward(dout, (xp_shape, xp_shape, w, cols, stride, 0))
+def conv_forward(x, w, b, stride=1, pad=0):
+    if pad < 0:
+        raise ValueError("pad must be >= 0")
+    x_padded = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    return _reference_forward(x_padded, w, b, stride, 0)  # its cache knows only the padded x

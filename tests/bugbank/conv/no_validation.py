@@ -1,22 +1,16 @@
-"""Loops with no checks of its arguments: a filter larger than the padded input gives an empty
-output instead of a ValueError."""
+"""No checks of the geometry: a filter larger than the padded input gives an empty output
+instead of a ValueError."""
 FAILS = {"conv_forward/invalid_geometry"}
 
 import numpy as np
 
-_reference_backward = conv_backward
+_reference_forward = conv_forward
 
 
 def conv_forward(x, w, b, stride=1, pad=0):
-    N, C, H, W = x.shape
-    F, _, HH, WW = w.shape
-    H_out, W_out = 1 + (H + 2 * pad - HH) // stride, 1 + (W + 2 * pad - WW) // stride
-    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    out = np.zeros((N, F, max(H_out, 0), max(W_out, 0)))
-    cols = np.zeros((N, max(H_out, 0), max(W_out, 0), C * HH * WW))
-    for i in range(H_out):
-        for j in range(W_out):
-            window = xp[:, :, i * stride:i * stride + HH, j * stride:j * stride + WW]
-            cols[:, i, j] = window.reshape(N, -1)
-            out[:, :, i, j] = window.reshape(N, -1) @ w.reshape(F, -1).T + b
-    return out, (x.shape, xp.shape, w, cols.reshape(-1, C * HH * WW), stride, pad)
+    N, F = x.shape[0], w.shape[0]
+    H_out = 1 + (x.shape[2] + 2 * pad - w.shape[2]) // stride
+    W_out = 1 + (x.shape[3] + 2 * pad - w.shape[3]) // stride
+    if H_out < 1 or W_out < 1:
+        return np.zeros((N, F, max(H_out, 0), max(W_out, 0))), None
+    return _reference_forward(x, w, b, stride, pad)
