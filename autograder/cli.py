@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from . import paths
-from .core.report import failure_details, score_table, gradescope_results
+from .core.report import failure_details, gradescope_results, score_table
 from .core.runner import CheckResult, GraderError, Limits, grade_suite, in_process_doors
 from .suites import ASSIGNMENTS, load_suite
 

@@ -9,7 +9,9 @@ import numpy as np
 
 @lru_cache(maxsize=8)
 def _digits() -> tuple[np.ndarray, np.ndarray]:
-    from sklearn.datasets import load_digits  # bundled with scikit-learn: 1797 8x8 images
+    from sklearn.datasets import (
+        load_digits,  # bundled with scikit-learn: 1797 8x8 images
+    )
 
     data = load_digits()
     return data.data.astype(np.float64), data.target.astype(np.int64)

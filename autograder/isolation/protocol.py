@@ -249,7 +249,8 @@ def receive_request(sock: socket.socket, *, limit: int, max_fds: int = 64) -> tu
 
 
 def _recv_exactly(sock: socket.socket, n: int, deadline: float | None) -> bytes:
-    chunks, got = [], 0
+    buffer = bytearray(n)
+    view, got = memoryview(buffer), 0
     while got < n:
         if deadline is not None:
             remaining = deadline - time.monotonic()
@@ -259,14 +260,13 @@ def _recv_exactly(sock: socket.socket, n: int, deadline: float | None) -> bytes:
             if not ready:
                 raise PeerTimeout("no reply before the deadline")
         try:
-            chunk = sock.recv(min(n - got, 1 << 20))
+            count = sock.recv_into(view[got:], n - got)
         except ConnectionResetError:
-            chunk = b""
-        if not chunk:
+            count = 0
+        if not count:
             raise PeerClosed("the connection closed")
-        chunks.append(chunk)
-        got += len(chunk)
-    return b"".join(chunks)
+        got += count
+    return bytes(buffer) if n <= 4096 else buffer
 
 
 def receive(sock: socket.socket, *, limit: int, deadline: float | None = None) -> Any:

@@ -65,15 +65,18 @@ def handle(door: InProcessDoor, request: dict) -> dict:
     return {"ok": False, "kind": "problem", "message": f"unknown request {op!r}", "details": ""}
 
 
-def _mapper(fds: list[int]):
-    """Shared arguments: the student's function gets an array over the grader's memfd itself."""
+def _mapper(fds: list[int], made: list[np.ndarray]):
+    """Shared arguments: the student's function gets an array over the grader's memfd itself
+    (each one also goes to ``made``)."""
 
     def shared(index: int, dtype: np.dtype, shape: tuple) -> np.ndarray:
         if not 0 <= index < len(fds):
             raise protocol.ProtocolError("no such shared argument")
         count = math.prod(shape)
         memory = mmap.mmap(fds[index], count * dtype.itemsize)
-        return np.frombuffer(memory, dtype=dtype, count=count).reshape(shape)
+        array = np.frombuffer(memory, dtype=dtype, count=count).reshape(shape)
+        made.append(array)
+        return array
 
     return shared
 
@@ -86,8 +89,9 @@ def serve(sock: socket.socket, module_path: str, label: str, seconds: float) -> 
     while True:
         try:
             payload, fds = protocol.receive_request(sock, limit=REQUEST_LIMIT)
+            made: list[np.ndarray] = []
             try:
-                request = protocol.decode(payload, shared=_mapper(fds))
+                request = protocol.decode(payload, shared=_mapper(fds, made))
             finally:
                 for fd in fds:
                     os.close(fd)
@@ -95,7 +99,12 @@ def serve(sock: socket.socket, module_path: str, label: str, seconds: float) -> 
             os._exit(0)
         if request.get("op") == "bye":
             os._exit(0)
+        # The grader reads shared arguments back from the memory itself: where the student's
+        # code left one in place, the reply does not repeat its contents.
+        door.self_read = {id(array) for array in made}
         reply = handle(door, request)
+        door.self_read = set()
+        del made
         try:
             frame = protocol.encode(reply)
         except protocol.ProtocolError as error:  # to_plain makes this unreachable, but be safe

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...core.checks import remember_reference
 from ...core.tolerances import ACCURACY_MARGIN
 from ...core.verdicts import CheckFailure, case, expect_close
 from ...training import digits_problem
@@ -93,9 +94,9 @@ def network_digits_vs_reference(ctx):
     X_train, y_train, X_test, y_test = digits_problem(seed=1)
     with case("digits, seed 1"):
         mine = network_accuracy(student_training(ctx.student, X_train, y_train), X_test, y_test)
-        reference = train_network(lambda *a: ctx.reference.call("two_layer_net", *a).value,
-                                  lambda *a: ctx.reference.call("sgd_momentum", *a).value, X_train, y_train)
-        theirs = network_accuracy(reference, X_test, y_test)
+        theirs = remember_reference(ctx.reference, "digits/1", lambda: network_accuracy(train_network(
+            lambda *a: ctx.reference.call("two_layer_net", *a).value,
+            lambda *a: ctx.reference.call("sgd_momentum", *a).value, X_train, y_train), X_test, y_test))
         if mine < theirs - ACCURACY_MARGIN:
             raise CheckFailure(f"two_layer_net: test accuracy {mine:.4f}, below the reference's {theirs:.4f} by "
                                f"more than {ACCURACY_MARGIN}.")

@@ -1,0 +1,93 @@
+"""Arguments as the student's code left them, through both doors. Through a worker, array
+arguments live in shared memory that the grader reads back itself; the worker only says where
+a container now holds something else. Every way of changing an argument must show, and an
+untouched one must come back equal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.core.door import InProcessDoor
+from autograder.core.runner import Limits
+from autograder.core.verdicts import CheckFailure, expect_unchanged
+from autograder.isolation.client import worker_doors
+
+MODULE = '''
+import numpy as np
+
+def untouched(params, x):
+    return float(x.sum() + params["W"].sum())
+
+def rebinds_entry(params, x):
+    params["W"] = params["W"] * 2  # the caller's dict now holds a new array
+    return 0
+
+def changes_entry_in_place(params, x):
+    params["W"] *= 2
+    return 0
+
+def adds_key(params, x):
+    params["extra"] = 1
+    return 0
+
+def replaces_list_item(params, x):
+    params["list"][0] = np.zeros(2)
+    return 0
+
+def changes_x(params, x):
+    x[0] = -1.0
+    return 0
+
+def rebinds_to_equal_copy(params, x):
+    params["W"] = params["W"].copy()  # another object, same values: nothing the caller can see
+    return 0
+'''
+
+
+@pytest.fixture(scope="module")
+def module_path(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("sub") / "mod" / "mod.py"
+    path.parent.mkdir()
+    path.write_text(MODULE)
+    return path
+
+
+@pytest.fixture(params=["worker", "in-process"])
+def door(request, module_path):
+    if request.param == "in-process":
+        yield InProcessDoor(module_path)
+        return
+    worker = worker_doors(Limits(), [module_path.parent])(module_path, 30.0, "student")
+    yield worker
+    worker.close()
+
+
+def arguments():
+    return {"W": np.arange(6.0).reshape(2, 3), "list": [np.ones(2), 3]}, np.arange(4.0)
+
+
+@pytest.mark.parametrize("function, changed", [
+    ("untouched", False), ("rebinds_entry", True), ("changes_entry_in_place", True), ("adds_key", True),
+    ("replaces_list_item", True), ("changes_x", True), ("rebinds_to_equal_copy", False),
+])
+def test_changes_to_arguments_show(door, function, changed):
+    params, x = arguments()
+    outcome = door.call(function, params, x)
+    if changed:
+        with pytest.raises(CheckFailure, match="modified its input"):
+            expect_unchanged(function, ["params", "x"], [params, x], outcome)
+    else:
+        expect_unchanged(function, ["params", "x"], [params, x], outcome)
+    assert np.array_equal(params["W"], np.arange(6.0).reshape(2, 3))  # the grader's own copy is never touched
+
+
+def test_rebinding_reports_the_new_value(door):
+    params, x = arguments()
+    after, _ = door.call("rebinds_entry", params, x).args_after
+    np.testing.assert_array_equal(after["W"], 2 * params["W"])
+    after, x_after = door.call("changes_x", params, x).args_after
+    np.testing.assert_array_equal(x_after, [-1.0, 1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(after["list"][0], np.ones(2))
