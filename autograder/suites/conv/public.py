@@ -134,6 +134,9 @@ def conv_value_hints(x, w, b, row: ConvCase) -> list[Hint]:
                       "x is padded on one side only (bottom and right): put pad zeros on every side.", VALUE),
         Hint.if_close(conv_alternative(x, w, b, s, p, sides=(2 * p, 0, 2 * p, 0)),
                       "x is padded on one side only (top and left): put pad zeros on every side.", VALUE),
+        Hint.if_close(conv_alternative(x, w, b, 1, p)[:, :, :row.out_shape[2], :row.out_shape[3]],
+                      "the output has the right size, but window (i, j) is read at (i, j) instead of "
+                      "(i*stride, j*stride): the stride is missing from the window's position.", VALUE),
         Hint.if_close(conv_alternative(x, w, b, s, p, bias="none"), "the bias b[f] is missing.", VALUE),
         Hint.if_close(conv_alternative(x, w, b, s, p, bias="last"),
                       "the bias is added along the wrong axis: b[f] belongs to filter f, out[:, f] "

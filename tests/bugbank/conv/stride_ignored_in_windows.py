@@ -1,6 +1,7 @@
 """Computes the output size with the stride but reads window (i, j) at x[i:i+HH, j:j+WW], as if
 the stride were 1."""
 FAILS = {"conv_forward/values", "conv_backward/values", "conv_backward/vs_reference"}
+HINTS = {"conv_forward/values": "the stride is missing from the window's position"}
 
 import numpy as np
 
