@@ -13,6 +13,7 @@ def test_benchmarks_run_and_report_blas_and_ratios():
     assert "BLAS:" in proc.stdout and "kernel=" in proc.stdout
     assert "reference / GEMM =" in proc.stdout and "torch.cdist" in proc.stdout
     assert "conv forward" in proc.stdout and "conv backward" in proc.stdout and "pool backward" in proc.stdout
+    assert "torch.nn.LSTMCell" in proc.stdout
 
 
 def test_unknown_benchmark_is_refused():

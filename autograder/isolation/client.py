@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import atexit
 import fcntl
-import math
+import mmap
 import os
 import select
 import shutil
@@ -264,14 +264,21 @@ def _text(value: Any, limit: int = _TEXT_LIMIT) -> str:
 
 
 class _SharedArguments:
-    """Top-level array arguments placed in sealed memfds (they cannot shrink or grow)."""
+    """Array arguments (also those inside lists, tuples and dicts) placed in one sealed memfd
+    (it cannot shrink or grow), each at its own aligned offset: one descriptor per call, however
+    many arrays a cache holds."""
+
+    ALIGN = 64
 
     def __init__(self) -> None:
         self.fds: list[int] = []
-        self._arrays: dict[int, tuple[int, np.ndarray]] = {}
+        self._arrays: dict[int, tuple[int, np.ndarray]] = {}  # id(SharedArray) -> (offset, original)
+        self._size = 0
+        self._memory: mmap.mmap | None = None
 
     def put(self, value: Any) -> Any:
-        """``value`` with its arrays (also those inside lists, tuples and dicts) made shared."""
+        """``value`` with its arrays replaced by references into the shared memory (call
+        ``seal`` once every argument has been put)."""
         if type(value) in (list, tuple):
             return type(value)(self.put(item) for item in value)
         if type(value) is dict:
@@ -279,16 +286,24 @@ class _SharedArguments:
         if not isinstance(value, np.ndarray) or value.nbytes == 0 or value.dtype.kind not in "biufc":
             return value
         data = np.ascontiguousarray(value)
-        fd = os.memfd_create("argument", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
-        self.fds.append(fd)
-        os.ftruncate(fd, data.nbytes)
-        view, offset = memoryview(data).cast("B"), 0
-        while offset < len(view):
-            offset += os.pwrite(fd, view[offset:], offset)
-        fcntl.fcntl(fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SEAL)
-        shared = protocol.SharedArray(len(self.fds) - 1, data.dtype, data.shape)
-        self._arrays[id(shared)] = (fd, data)
+        offset = -(-self._size // self.ALIGN) * self.ALIGN
+        self._size = offset + data.nbytes
+        shared = protocol.SharedArray(offset, data.dtype, data.shape)
+        self._arrays[id(shared)] = (offset, data)
         return shared
+
+    def seal(self) -> None:
+        """Write every array into a new memfd and seal its size."""
+        if not self._arrays:
+            return
+        fd = os.memfd_create("arguments", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+        self.fds.append(fd)
+        os.ftruncate(fd, self._size)
+        self._memory = mmap.mmap(fd, self._size)
+        for offset, data in self._arrays.values():
+            target = np.frombuffer(self._memory, dtype=data.dtype, count=data.size, offset=offset)
+            target[...] = data.reshape(-1)
+        fcntl.fcntl(fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SEAL)
 
     def after(self, sent: Any, reported: Any) -> Any:
         """What a shared argument holds now, read here from the shared memory (the worker
@@ -300,25 +315,17 @@ class _SharedArguments:
             return {key: self.after(sent[key], reported[key]) for key in sent}
         if not isinstance(sent, protocol.SharedArray):
             return reported
-        fd, original = self._arrays[id(sent)]
-        now = self._read(fd, original.dtype, original.shape)
+        offset, original = self._arrays[id(sent)]
+        now = np.frombuffer(self._memory, dtype=original.dtype, count=original.size,
+                            offset=offset).reshape(original.shape).copy()
         if reported is None or not np.array_equal(now, original, equal_nan=original.dtype.kind in "fc"):
             return now  # the memory tells: unchanged, or changed in place
         return reported  # the memory is intact, but a container now holds something else here
 
-    @staticmethod
-    def _read(fd: int, dtype: np.dtype, shape: tuple) -> np.ndarray:
-        size = math.prod(shape) * dtype.itemsize
-        chunks, offset = [], 0
-        while offset < size:
-            chunk = os.pread(fd, size - offset, offset)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            offset += len(chunk)
-        return np.frombuffer(b"".join(chunks), dtype=dtype).reshape(shape).copy()
-
     def close(self) -> None:
+        if self._memory is not None:
+            self._memory.close()
+            self._memory = None
         for fd in self.fds:
             os.close(fd)
         self.fds.clear()
@@ -471,6 +478,7 @@ class WorkerDoor:
         try:
             message = {"op": "call", "function": function, "args": [shared.put(a) for a in args],
                        "kwargs": {k: shared.put(v) for k, v in kwargs.items()}}
+            shared.seal()
             reply = self._request(message, function, tuple(shared.fds))
             try:
                 args_after = reply["args_after"]

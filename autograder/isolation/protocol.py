@@ -41,9 +41,10 @@ _TYPE_NAME_LIMIT = 200
 
 
 class SharedArray:
-    """A request argument whose bytes travel in a memfd (file descriptor ``index`` of the
-    message) instead of the frame: the worker maps it, the student's function works on that very
-    memory, and the grader reads what it holds after the call without asking the worker."""
+    """A request argument whose bytes travel in shared memory instead of the frame: in the
+    request's one memfd, at byte offset ``index``. The worker maps it, the student's function
+    works on that very memory, and the grader reads what it holds after the call without asking
+    the worker."""
 
     def __init__(self, index: int, dtype: np.dtype, shape: tuple) -> None:
         self.index, self.dtype, self.shape = index, dtype, shape

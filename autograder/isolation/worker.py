@@ -67,14 +67,18 @@ def handle(door: InProcessDoor, request: dict) -> dict:
 
 def _mapper(fds: list[int], made: list[np.ndarray]):
     """Shared arguments: the student's function gets an array over the grader's memfd itself
-    (each one also goes to ``made``)."""
+    (one memfd per request, each array at its own offset; each one also goes to ``made``)."""
+    memory: list[mmap.mmap] = []
 
-    def shared(index: int, dtype: np.dtype, shape: tuple) -> np.ndarray:
-        if not 0 <= index < len(fds):
-            raise protocol.ProtocolError("no such shared argument")
+    def shared(offset: int, dtype: np.dtype, shape: tuple) -> np.ndarray:
+        if len(fds) != 1:
+            raise protocol.ProtocolError("shared arguments need exactly one memory descriptor")
+        if not memory:
+            memory.append(mmap.mmap(fds[0], os.fstat(fds[0]).st_size))
         count = math.prod(shape)
-        memory = mmap.mmap(fds[index], count * dtype.itemsize)
-        array = np.frombuffer(memory, dtype=dtype, count=count).reshape(shape)
+        if not isinstance(offset, int) or offset < 0 or offset + count * dtype.itemsize > len(memory[0]):
+            raise protocol.ProtocolError("shared argument outside the shared memory")
+        array = np.frombuffer(memory[0], dtype=dtype, count=count, offset=offset).reshape(shape)
         made.append(array)
         return array
 

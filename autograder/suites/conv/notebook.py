@@ -186,13 +186,13 @@ count the weights of each with $C$ = 64 channels in and out.
     ("code", r"""
 def receptive_field(kernel_sizes, size=15):
     x = np.zeros((1, 1, size, size))
-    caches = []
+    saved = []
     for k in kernel_sizes:
         x, cache = conv_forward(x, np.ones((1, 1, k, k)), np.zeros(1), 1, k // 2)
-        caches.append(cache)
+        saved.append(cache)
     grad = np.zeros_like(x)
     grad[0, 0, size // 2, size // 2] = 1.0
-    for cache in reversed(caches):
+    for cache in reversed(saved):
         grad = conv_backward(grad, cache)[0]
     return grad[0, 0]
 

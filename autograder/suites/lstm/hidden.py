@@ -38,7 +38,7 @@ def rnn_vs_reference(ctx):
     size = LARGER[1]
     args = rnn_args(size)
     dnext_h = size.upstream(size.N, size.H)
-    with case(size.label):
+    with case(size.step_label):
         mine = rnn_gradients(ctx.student, args, dnext_h)
         theirs = reference_gradients(ctx.reference, "rnn_step", "rnn_step_backward", args, [dnext_h])
         for name, a, b in zip(RNN_GRADIENTS, mine, theirs):
@@ -52,7 +52,7 @@ def lstm_step_vs_reference(ctx):
         args = list(size.step_data())
         args[0] = args[0] * 8.0  # some pre-activations far into saturation
         dnext_h, dnext_c = size.upstream(size.N, size.H), size.upstream(size.N, size.H, 1)[..., 0]
-        with case(size.label + ", inputs scaled by 8"):
+        with case(size.step_label + ", inputs scaled by 8"):
             mine = lstm_step_gradients(ctx.student, args, dnext_h, dnext_c)
             theirs = reference_gradients(ctx.reference, "lstm_step", "lstm_step_backward", args, [dnext_h, dnext_c])
             for name, a, b in zip(STEP_GRADIENTS, mine, theirs):

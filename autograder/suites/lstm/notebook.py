@@ -134,11 +134,11 @@ for step in range(300):
 x, targets = batch(np.random.default_rng(1), n=1)
 h, c = np.zeros((1, H)), np.zeros((1, H))
 gates = {"input gate i": [], "forget gate f": [], "output gate o": []}
-for t in range(T):
-    a = x[:, t] @ params["Wx"] + h @ params["Wh"] + params["b"]
+for position in range(T):
+    pre = x[:, position] @ params["Wx"] + h @ params["Wh"] + params["b"]
     for name, block in (("input gate i", 0), ("forget gate f", 1), ("output gate o", 3)):
-        gates[name].append(1 / (1 + np.exp(-a[0, block * H:(block + 1) * H])))
-    h, c, _ = lstm_step(x[:, t], h, c, params["Wx"], params["Wh"], params["b"])
+        gates[name].append(1 / (1 + np.exp(-pre[0, block * H:(block + 1) * H])))
+    h, c, _ = lstm_step(x[:, position], h, c, params["Wx"], params["Wh"], params["b"])
 predicted = np.argmax(lstm_forward(x, np.zeros((1, H)), params["Wx"], params["Wh"], params["b"])[0] @ params["Wy"]
                       + params["by"], axis=2)[0]
 print("input:     ", np.argmax(x[0], axis=1).tolist())
@@ -162,8 +162,9 @@ plt.tight_layout()
 plt.show()
 """),
     ("markdown", r"""
-The loss falls towards zero: the network predicts even the tokens that follow a `0`, which
-takes memory of the tokens before. In the gate pictures (one row per hidden unit, one column per
+The loss falls to what can be predicted at all (the first tokens of each sequence come before
+the network has seen enough context to know where in the pattern it is): afterwards it predicts
+even the tokens that follow a `0`, which takes memory of the tokens before. In the gate pictures (one row per hidden unit, one column per
 input token) some units open or close in step with the pattern's period of 8: the gates, not a
 fixed rule, decide when to write into the memory and when to keep it.
 """),

@@ -52,7 +52,13 @@ class Size:
 
     @property
     def label(self) -> str:
-        return f"N={self.N}, D={self.D}, H={self.H}" + (f", T={self.T}" if self.T else "")
+        """For a sequence."""
+        return f"N={self.N}, D={self.D}, H={self.H}, T={self.T}"
+
+    @property
+    def step_label(self) -> str:
+        """For one step."""
+        return f"N={self.N}, D={self.D}, H={self.H}"
 
     def step_data(self, gates: int = 4):
         """x, prev_h, prev_c, Wx, Wh, b for one step (gates = 1 for the vanilla RNN)."""
@@ -104,14 +110,13 @@ def torch_lstm_step(x, prev_h, prev_c, Wx, Wh, b, *, order="ifgo", cell_tanh=Tru
     the mistakes can be written too): ``order`` names the gate held by each block of a."""
     import torch
 
-    a = x @ Wx + prev_h @ Wh + b
-    blocks = dict(zip(order, torch.chunk(a, 4, dim=1)))
+    pre_activations = x @ Wx + prev_h @ Wh + b
+    blocks = dict(zip(order, torch.chunk(pre_activations, 4, dim=1)))
     i, f, o = torch.sigmoid(blocks["i"]), torch.sigmoid(blocks["f"]), torch.sigmoid(blocks["o"])
     g = torch.tanh(blocks["g"])
-    next_c = f * prev_c + i * g
-    shown = next_c.detach() if cut_tanh_path else next_c
-    next_h = o * (torch.tanh(shown) if cell_tanh else shown)
-    return next_h, next_c
+    cell_state = prev_c * f + i * g
+    shown = cell_state.detach() if cut_tanh_path else cell_state
+    return o * (torch.tanh(shown) if cell_tanh else shown), cell_state
 
 
 def lstm_cell(x, prev_h, prev_c, Wx, Wh, b):
@@ -206,7 +211,7 @@ def rnn_values(ctx):
     """next_h = tanh(x @ Wx + prev_h @ Wh + b), as PyTorch computes it."""
     for size in SIZES:
         args = rnn_args(size)
-        with case(size.label):
+        with case(size.step_label):
             next_h, _ = call_step(ctx.student, "rnn_step", args, 1, (size.N, size.H))
             expect_close(next_h, numpy_of(torch_rnn_step, args)[0], "next_h", "rnn_step", tolerance=VALUE,
                          source="torch.tanh(x @ Wx + prev_h @ Wh + b)")
@@ -227,7 +232,7 @@ def rnn_backward_values(ctx):
     for size in SIZES:
         args = rnn_args(size)
         dnext_h = size.upstream(size.N, size.H)
-        with case(size.label + ", random dnext_h"):
+        with case(size.step_label + ", random dnext_h"):
             mine = rnn_gradients(ctx.student, args, dnext_h)
             inputs = tensors(*args)
             expected = grads([torch_rnn_step(*inputs)], inputs, [dnext_h])
@@ -260,7 +265,7 @@ def numeric_step_check(door, forward: str, backward: str, args, names, outputs: 
 @suite.check("rnn_step_backward/numeric_gradient", points=1)
 def rnn_numeric(ctx):
     """Every gradient agrees with central differences of your rnn_step."""
-    with case(SIZES[0].label):
+    with case(SIZES[0].step_label):
         numeric_step_check(ctx.student, "rnn_step", "rnn_step_backward", rnn_args(SIZES[0]),
                            ["x", "prev_h", "Wx", "Wh", "b"], 1, 4)
 
@@ -274,7 +279,7 @@ def lstm_step_values(ctx):
     bias_ih = b, bias_hh = 0)."""
     for size in SIZES:
         args = size.step_data()
-        with case(size.label):
+        with case(size.step_label):
             next_h, next_c, _ = call_step(ctx.student, "lstm_step", args, 2, (size.N, size.H))
             want_h, want_c = lstm_cell(*args)
             expect_close(next_c, want_c, "next_c", "lstm_step", tolerance=VALUE, source="torch.nn.LSTMCell",
@@ -324,7 +329,7 @@ def lstm_step_backward_values(ctx):
     for size in SIZES:
         args = size.step_data()
         dnext_h, dnext_c = size.upstream(size.N, size.H), size.upstream(size.N, size.H, 1)[..., 0]
-        with case(size.label + ", random dnext_h and dnext_c"):
+        with case(size.step_label + ", random dnext_h and dnext_c"):
             mine = lstm_step_gradients(ctx.student, args, dnext_h, dnext_c)
             inputs = tensors(*args)
             expected = grads(list(torch_lstm_step(*inputs)), inputs, [dnext_h, dnext_c])
@@ -339,7 +344,7 @@ def lstm_step_backward_values(ctx):
 def lstm_step_numeric(ctx):
     """Every gradient agrees with central differences of your lstm_step (upstream gradients on
     both next_h and next_c)."""
-    with case(SIZES[2].label):
+    with case(SIZES[2].step_label):
         numeric_step_check(ctx.student, "lstm_step", "lstm_step_backward", SIZES[2].step_data(),
                            ["x", "prev_h", "prev_c", "Wx", "Wh", "b"], 2, 6)
 
