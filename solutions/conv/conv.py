@@ -60,8 +60,8 @@ def conv_forward(x, w, b, stride=1, pad=0):
     w_rows, bias = w.reshape(F, K), b[:, None, None]
     out = np.empty((N, F, P), dtype=np.result_type(x, w, b, np.float64))
     # im2col and one matrix product per chunk of images: the columns (a row per (c, di, dj), a
-    # column per output position) and the chunk's output stay in the CPU cache (about 1 MB).
-    chunk = max(1, (1 << 20) // (8 * K * P))
+    # column per output position) and the chunk's output stay in the CPU cache (about 2 MB).
+    chunk = max(1, (1 << 21) // (8 * K * P))
     for start in range(0, N, chunk):
         part = windows[start:start + chunk]
         cols = part.transpose(1, 4, 5, 0, 2, 3).reshape(K, -1)
@@ -95,7 +95,7 @@ def conv_backward(dout, cache):
     dw = np.zeros((F, K), dtype=np.result_type(dout, w, np.float64))
     dxp = np.zeros(xp.shape, dtype=dw.dtype)
     rows_end, cols_end = stride * (H_out - 1) + 1, stride * (W_out - 1) + 1
-    chunk = max(1, (1 << 20) // (8 * K * P))
+    chunk = max(1, (1 << 21) // (8 * K * P))
     for start in range(0, N, chunk):
         part = windows[start:start + chunk]
         cols = part.transpose(1, 4, 5, 0, 2, 3).reshape(K, -1)
