@@ -61,10 +61,15 @@ class Hint:
 
     @classmethod
     def if_close(cls, alternative: Any, text: str, tolerance: Tolerance | np.ndarray | None = None) -> "Hint":
-        """The hint fits when the answer equals ``alternative`` (what the mistake would give)."""
-        alternative = np.asarray(alternative)
+        """The hint fits when the answer equals ``alternative`` (what the mistake would give).
+        ``alternative`` may be a function of no arguments that computes it: then it is computed
+        only when a comparison has failed and its hints are consulted."""
 
         def applies(actual: Any) -> bool:
+            nonlocal alternative
+            if callable(alternative):
+                alternative = alternative()
+            alternative = np.asarray(alternative)
             actual = np.asarray(actual)
             if actual.shape != alternative.shape or actual.dtype.kind not in "biuf":
                 return False

@@ -10,13 +10,16 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from ..core.gradcheck import expect_gradient
+from ..core.tolerances import TOLERANCES
 from ..core.verdicts import (
     CheckFailure,
     Hint,
     describe_value,
     expect_array,
+    expect_close,
     expect_dtype,
     expect_shape,
+    expect_unchanged,
 )
 
 
@@ -77,3 +80,18 @@ def numeric_layer_check(door, forward: str, backward: str, inputs: list[np.ndarr
 
         expect_gradient(f, inputs, index, grads[index] if index < len(grads) else None, dout, function=backward,
                         argument=name, gradient_name=f"d{name}", rng=rng)
+
+
+def expect_backward_leaves_alone(door, backward: str, upstream: dict, cache, gradients: Sequence[str],
+                                 shapes: Sequence[tuple], advice: str) -> None:
+    """``backward(*upstream, cache)`` must leave its upstream gradients and the cache as they
+    were: the arguments are compared after the call, and a second call with the same cache
+    must give the same gradients (which catches a cache changed in place on the student's side,
+    where the grader cannot see it)."""
+    first = door.call(backward, *upstream.values(), cache)
+    expect_unchanged(backward, [*upstream, "cache"], [*upstream.values(), cache], first)
+    second = door.call(backward, *upstream.values(), cache).value
+    for name, a, b in zip(gradients, expect_gradients(first.value, gradients, backward, shapes),
+                          expect_gradients(second, gradients, backward, shapes)):
+        expect_close(b, a, name, f"{backward} (second call, same cache)", tolerance=TOLERANCES["value"],
+                     source="the first call", hints=[Hint(advice, lambda _: True)])
