@@ -117,22 +117,28 @@ def sgns_update(W_in, W_out, centers, contexts, negatives, lr):
     ### BEGIN SOLUTION
     B, K = negatives.shape
     out_ids = np.concatenate([contexts[:, None], negatives], axis=1)  # (B, 1 + K)
-    v = W_in[centers]  # (B, d) copies: the parameters before the step
-    u = W_out[out_ids]  # (B, 1 + K, d)
-    scores = np.einsum("bd,bjd->bj", v, u)
+    v = np.take(W_in, centers, axis=0)  # (B, d) copies: the parameters before the step
+    u = np.take(W_out, out_ids, axis=0)  # (B, 1 + K, d)
+    scores = (u @ v[:, :, None])[..., 0]
     scores[:, 0] = -scores[:, 0]  # the true context counts with a minus sign
-    losses = np.logaddexp(0.0, scores).sum(axis=1)
-    coefficients = np.exp(-np.logaddexp(0.0, -scores))  # sigmoid(+-score), the loss's slope
+    # loss term log(1 + exp(s)) and its slope sigmoid(s), with exp only of -|s| (no overflow)
+    e = np.exp(-np.abs(scores))
+    losses = (np.maximum(scores, 0.0) + np.log1p(e)).sum(axis=1)
+    coefficients = np.where(scores >= 0, 1.0, e) / (1.0 + e)
     coefficients[:, 0] = -coefficients[:, 0]
-    grad_v = np.einsum("bj,bjd->bd", coefficients, u)
-    # Scatter-add as a sparse matrix product: row r of S holds, for the r-th distinct word, its
-    # coefficient at every pair it occurs in (repeats add up when S is built), so S @ v is each
-    # word's summed gradient; every word is then updated once. (np.add.at: several times slower.)
-    words, where = np.unique(out_ids.ravel(), return_inverse=True)
-    S = sparse.csr_matrix((coefficients.ravel(), (where, np.repeat(np.arange(B), K + 1))), shape=(len(words), B))
-    W_out[words] -= lr * (S @ v)
-    words, where = np.unique(centers, return_inverse=True)
-    S = sparse.csr_matrix((np.ones(B), (where, np.arange(B))), shape=(len(words), B))
-    W_in[words] -= lr * (S @ grad_v)
+    grad_v = (coefficients[:, None, :] @ u)[:, 0]  # (B, d)
+    # The scatter-add: entry (b, j) adds coefficients[b, j] * v[b] to row out_ids[b, j] of W_out's
+    # gradient, entry b adds grad_v[b] to row centers[b] of W_in's. Written as a sparse matrix S
+    # (one row per distinct word, one column per pair) times the pairs' vectors: S @ vectors adds
+    # up every repeat, and each word's row is then updated once. The entries come in pair order,
+    # which is S's column-major (CSC) order, so nothing needs sorting. (np.add.at: several times
+    # slower.)
+    for table, ids, weights, vectors in ((W_out, out_ids, coefficients, v), (W_in, centers[:, None], np.ones((B, 1)), grad_v)):
+        present = np.bincount(ids.ravel(), minlength=len(table)) > 0
+        words = np.flatnonzero(present)
+        rows = (np.cumsum(present) - 1)[ids.ravel()]
+        per_pair = ids.shape[1]
+        S = sparse.csc_matrix((weights.ravel(), rows, np.arange(0, B * per_pair + 1, per_pair)), shape=(len(words), B))
+        table[words] -= lr * (S @ vectors)
     return losses
     ### END SOLUTION

@@ -1,0 +1,65 @@
+"""Hidden checks of the word2vec assignment (instructor's copy only)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...core.checks import remember_reference
+from ...core.verdicts import CheckFailure, case, expect_close, expect_equal
+from .public import GRADIENT, VALUE, call_loss, call_pairs, call_update, suite, train_topics
+
+PURITY_MARGIN = 0.05
+
+
+@suite.check("skipgram_pairs/vs_reference", points=1, hidden=True, reference=True)
+def pairs_vs_reference(ctx):
+    """A longer sequence (500 tokens of a 30-word vocabulary), windows 1 to 6: the reference's pairs."""
+    tokens = np.random.default_rng(20).integers(0, 30, size=500)
+    for window in range(1, 7):
+        with case(f"500 tokens, window={window}"):
+            centers, contexts = call_pairs(ctx.student, tokens, window)
+            want_c, want_o = ctx.reference.call("skipgram_pairs", tokens, window).value
+            expect_equal(centers, want_c, "centers", "skipgram_pairs", source="the reference")
+            expect_equal(contexts, want_o, "contexts", "skipgram_pairs", source="the reference")
+
+
+@suite.check("sgns_loss/vs_reference", points=1, hidden=True, reference=True)
+def loss_vs_reference(ctx):
+    """d=50, K=20 with repeated negatives and dot products from -60 to 60: the reference's values."""
+    rng = np.random.default_rng(21)
+    v_c, u_o = rng.normal(size=50), rng.normal(size=50) * 1.5
+    u_neg = rng.normal(size=(20, 50)) * 1.5
+    u_neg[10:15] = u_neg[0]
+    with case("d=50, K=20"):
+        mine = call_loss(ctx.student, v_c, u_o, u_neg)
+        theirs = ctx.reference.call("sgns_loss", v_c, u_o, u_neg).value
+        for index, (name, a, b) in enumerate(zip(["loss", "grad_v_c", "grad_u_o", "grad_u_neg"], mine, theirs)):
+            expect_close(np.asarray(a), np.asarray(b), name, "sgns_loss", tolerance=VALUE if index == 0 else GRADIENT,
+                         source="the reference")
+
+
+@suite.check("sgns_update/vs_reference", points=2, hidden=True, reference=True)
+def update_vs_reference(ctx):
+    """A batch of 1024 pairs over 50 words (every word repeated many times), d=16, K=5: the
+    reference's W_in, W_out and losses."""
+    rng = np.random.default_rng(22)
+    V, d, B, K = 50, 16, 1024, 5
+    W_in, W_out = rng.normal(size=(V, d)) * 0.3, rng.normal(size=(V, d)) * 0.3
+    batch = (rng.integers(0, V, size=B), rng.integers(0, V, size=B), rng.integers(0, V, size=(B, K)))
+    with case(f"V={V}, d={d}, B={B}, K={K}, lr=0.01"):
+        new_in, new_out, losses, _ = call_update(ctx.student, W_in, W_out, *batch, 0.01)
+        outcome = ctx.reference.call("sgns_update", W_in, W_out, *batch, 0.01)
+        for name, a, b in (("losses", losses, outcome.value), ("W_in after the step", new_in, outcome.args_after[0]),
+                           ("W_out after the step", new_out, outcome.args_after[1])):
+            expect_close(a, b, name, "sgns_update", tolerance=VALUE, source="the reference")
+
+
+@suite.check("sgns_update/planted_topics_vs_reference", points=1, hidden=True, reference=True)
+def topics_vs_reference(ctx):
+    """Another planted-topic corpus (seed 1): a topic purity within 0.05 of the reference's."""
+    with case("planted topics, seed 1"):
+        mine = train_topics(ctx.student, 1)
+        theirs = remember_reference(ctx.reference, "topics/1", lambda: train_topics(ctx.reference, 1))
+        if mine < theirs - PURITY_MARGIN:
+            raise CheckFailure(f"word2vec: topic purity {mine:.3f} with your functions, below the reference's "
+                               f"{theirs:.3f} by more than {PURITY_MARGIN}.")
