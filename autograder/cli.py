@@ -236,17 +236,20 @@ def _cmd_nbgrader_course(args) -> int:
 
 
 def _cmd_stubs(args) -> int:
-    from .release import assignments_drift, write_assignments
+    from .release import assignments_drift, oracle_data_drift, write_assignments, write_oracle_data
 
     if args.check:
-        drift = assignments_drift()
+        drift = assignments_drift() + oracle_data_drift()
         if drift:
-            print("assignments/ differs from what `python -m autograder stubs` writes:", *drift, sep="\n  ")
+            print("assignments/ or the oracles' expected data differ from what `python -m autograder stubs` "
+                  "writes:", *drift, sep="\n  ")
             return 1
-        print("assignments/ is up to date with solutions/")
+        print("assignments/ is up to date with solutions/, expected data with the oracles")
         return EXIT_OK
     for written in write_assignments():
         print(f"wrote assignments/{written}")
+    for written in write_oracle_data():
+        print(f"wrote {written}")
     return EXIT_OK
 
 

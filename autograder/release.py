@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import ast
+import importlib
+import importlib.util
 import re
 import shutil
 from collections.abc import Sequence
@@ -44,6 +46,7 @@ BUNDLE_MODULES = (
     "core/report.py",
     "core/runner.py",
     "core/tolerances.py",
+    "core/torch_builders.py",
     "core/verdicts.py",
     "suites/__init__.py",
     "suites/layers.py",
@@ -152,6 +155,50 @@ def assignments_drift(solutions: Path | None = None, target: Path | None = None)
     return drift
 
 
+def oracle_data(names: Sequence[str] = ASSIGNMENTS) -> dict[str, dict]:
+    """{assignment: {key: array}} from each assignment that has an instructor-only oracle
+    (``suites/<name>/oracle.py`` with ``expected_values()``): the numbers its public checks
+    compare with, shipped as ``suites/<name>/expected.npz`` in place of the oracle's code."""
+    found = {}
+    for name in names:
+        module = f"{__package__}.suites.{name}.oracle"
+        if importlib.util.find_spec(module) is not None:
+            found[name] = importlib.import_module(module).expected_values()
+    return found
+
+
+def oracle_data_path(name: str) -> Path:
+    return paths.PACKAGE / "suites" / name / "expected.npz"
+
+
+def write_oracle_data() -> list[str]:
+    import numpy as np
+
+    written = []
+    for name, values in oracle_data().items():
+        np.savez_compressed(oracle_data_path(name), **values)
+        written.append(str(oracle_data_path(name).relative_to(paths.PACKAGE.parent)))
+    return written
+
+
+def oracle_data_drift() -> list[str]:
+    """Assignments whose expected.npz differs from what their oracle computes now (beyond
+    rounding: the file may have been written on another machine)."""
+    import numpy as np
+
+    drift = []
+    for name, values in oracle_data().items():
+        path = oracle_data_path(name)
+        if not path.is_file():
+            drift.append(f"{name}: {path.name} missing")
+            continue
+        with np.load(path) as stored:
+            if set(stored.files) != set(values) or not all(
+                    np.allclose(stored[k], v, rtol=1e-12, atol=1e-12) for k, v in values.items()):
+                drift.append(f"{name}: {path.name} differs")
+    return drift
+
+
 STUDENT_README = """\
 # Deep-learning exercises
 
@@ -232,6 +279,8 @@ def write_bundle(out: Path, names: Sequence[str] = ASSIGNMENTS, solutions: Path 
     copied = [*BUNDLE_MODULES]
     for name in names:
         copied += [f"suites/{name}/__init__.py", f"suites/{name}/public.py"]
+        if oracle_data_path(name).is_file():
+            copied.append(f"suites/{name}/expected.npz")
     for relative in copied:
         target = out / "autograder" / relative
         target.parent.mkdir(parents=True, exist_ok=True)

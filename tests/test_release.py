@@ -16,6 +16,8 @@ from autograder.release import (
     SourceError,
     assignments_drift,
     make_stub,
+    oracle_data,
+    oracle_data_drift,
     solution_lines,
     write_bundle,
 )
@@ -25,6 +27,26 @@ from conftest import ROOT, SOLUTIONS
 
 def test_committed_stubs_match_the_generator():
     assert assignments_drift() == [], "run `python -m autograder stubs` (or `bash dev.sh stubs`)"
+
+
+def test_committed_oracle_data_matches_the_oracles():
+    """The GAN's public checks compare with numbers its instructor-only oracle computed; the
+    committed file must be what the oracle computes now."""
+    assert oracle_data_drift() == [], "run `python -m autograder stubs` (or `bash dev.sh stubs`)"
+    assert "gan" in oracle_data()
+
+
+def test_oracle_data_drift_is_detected(tmp_path, monkeypatch):
+    import numpy as np
+
+    from autograder import release
+
+    values = release.oracle_data(["gan"])["gan"]
+    key = next(iter(values))
+    values[key] = values[key] + 1e-6
+    np.savez(tmp_path / "expected.npz", **values)
+    monkeypatch.setattr(release, "oracle_data_path", lambda name: tmp_path / "expected.npz")
+    assert release.oracle_data_drift() == ["gan: expected.npz differs"]
 
 
 def test_drift_is_detected(tmp_path):
@@ -106,7 +128,21 @@ def bundle(tmp_path_factory):
 
 
 def bundle_texts(bundle):
-    return {p: p.read_text() for p in bundle.rglob("*") if p.is_file()}
+    """Every file of the bundle as text; an .npz archive (numbers the public checks compare
+    with) as the names of its arrays, one per line, which must hold only numbers (no pickles)."""
+    import numpy as np
+
+    texts = {}
+    for p in bundle.rglob("*"):
+        if not p.is_file():
+            continue
+        if p.suffix == ".npz":
+            with np.load(p, allow_pickle=False) as archive:
+                assert all(archive[k].dtype.kind in "biuf" for k in archive.files), f"{p}: not plain numbers"
+                texts[p] = "\n".join(archive.files)
+        else:
+            texts[p] = p.read_text()
+    return texts
 
 
 def bundle_lines(bundle):

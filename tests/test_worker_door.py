@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.core.door import InProcessDoor
+from autograder.core.door import Build, InProcessDoor, StudentProblem
 from autograder.core.runner import Limits
 from autograder.core.verdicts import CheckFailure, expect_unchanged
 from autograder.isolation.client import worker_doors
@@ -44,6 +44,16 @@ def changes_x(params, x):
 def rebinds_to_equal_copy(params, x):
     params["W"] = params["W"].copy()  # another object, same values: nothing the caller can see
     return 0
+
+def sgd_step(model, optimiser, x):
+    optimiser.zero_grad()
+    loss = (model(x) ** 2).sum()
+    loss.backward()
+    optimiser.step()
+    return loss.item()
+
+def scale_and_sum(t):
+    return (t * 3).sum()
 '''
 
 
@@ -91,3 +101,50 @@ def test_rebinding_reports_the_new_value(door):
     after, x_after = door.call("changes_x", params, x).args_after
     np.testing.assert_array_equal(x_after, [-1.0, 1.0, 2.0, 3.0])
     np.testing.assert_array_equal(after["list"][0], np.ones(2))
+
+
+# --- objects built on the student's side (torch_builders) --------------------------------------
+
+
+def test_built_modules_and_optimisers_persist_across_calls(door):
+    """A module and its optimiser built by recipe stay on the student's side as handles; two
+    calls train the same objects, and the parameters read back match the same steps here."""
+    import torch
+
+    from autograder.core import torch_builders
+
+    model = door.build(Build("mlp", (3, (2, 4, 1))))
+    optimiser = door.build(Build("sgd", (model, 0.1, 0.9)))
+    assert model.type_name == "Sequential" and optimiser.type_name == "SGD"
+    x = np.array([[0.5, -1.0], [2.0, 0.25]])
+    losses = [door.call("sgd_step", model, optimiser, Build("tensor", (x,))).value for _ in range(2)]
+
+    here = torch_builders.mlp(3, (2, 4, 1))
+    here_optimiser = torch_builders.sgd(here, 0.1, 0.9)
+    expected = []
+    for _ in range(2):
+        here_optimiser.zero_grad()
+        loss = (here(torch.from_numpy(x)) ** 2).sum()
+        loss.backward()
+        here_optimiser.step()
+        expected.append(loss.item())
+    assert losses == expected
+    for got, want in zip(door.build(Build("parameters", (model,))), torch_builders.parameters(here)):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_returned_tensor_reads_back_with_its_gradient(door):
+    x = door.build(Build("tensor", (np.array([1.0, -2.0, 0.5]), True)))
+    result = door.call("scale_and_sum", x).value
+    assert result.type_name == "Tensor"
+    value, gradients = door.build(Build("value_and_gradients", (result, [x])))
+    assert value == pytest.approx(-1.5) and np.array_equal(gradients[0], [3.0, 3.0, 3.0])
+
+
+@pytest.mark.parametrize("recipe, message", [
+    (Build("no_such_builder", ()), "no builder"),
+    (Build("value_and_gradients", (1.5, [])), "expected a torch.Tensor"),
+])
+def test_a_failing_recipe_costs_the_check(door, recipe, message):
+    with pytest.raises(StudentProblem, match=message):
+        door.build(recipe)

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from .loader import load_module
+from .torch_builders import BUILDERS as TORCH_BUILDERS
 
 __all__ = [
     "Build",
@@ -78,16 +79,18 @@ class Build:
     kind: str
     args: tuple = ()
 
-    def make(self) -> Any:
+    def make(self, resolve=lambda arg: arg) -> Any:
+        """The object, from its arguments after ``resolve`` (a door's: Handles -> objects)."""
         try:
             builder = BUILDERS[self.kind]
         except KeyError:
             raise ValueError(f"no builder for {self.kind!r}") from None
-        return builder(*self.args)
+        return builder(*(resolve(arg) for arg in self.args))
 
 
 BUILDERS = {
     "rng": lambda seed: np.random.default_rng(int(seed)),
+    **TORCH_BUILDERS,
 }
 
 
@@ -321,7 +324,7 @@ class InProcessDoor:
             except KeyError:
                 raise ValueError(f"{arg!r} does not belong to this door") from None
         if isinstance(arg, Build):
-            return arg.make()
+            return arg.make(self._resolve)
         if isinstance(arg, np.ndarray):
             return arg.copy() if self.copy_arguments else arg
         if type(arg) in (tuple, list):
@@ -426,6 +429,20 @@ class InProcessDoor:
             seconds=seconds,
             global_rng_changed=_global_rng_state() != rng_before,
         )
+
+    def build(self, recipe: Build) -> Any:
+        """Make ``recipe`` on the student's side and return it like a function's value: plain
+        data, or Handles for what is not (a module, an optimiser). Readers among the recipes
+        (``Build("parameters", handle)``) turn objects the student's code has used back into
+        plain data. A failure costs the check, as in student code."""
+        if not isinstance(recipe, Build):
+            raise TypeError("door.build takes a Build")
+        try:
+            value, _, _, _ = self._run(f"building {recipe.kind}", lambda: self._resolve(recipe))
+        except _Raised as raised:
+            exc = raised.exc
+            raise StudentProblem(f"{type(exc).__name__}: {exc}", _student_traceback(exc, __file__)) from None
+        return to_plain(value, self._keep)
 
     def _after(self, arg: Any, depth: int = 0) -> Any:
         """An argument as the student's code left it (see ``self_read``)."""

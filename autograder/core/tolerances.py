@@ -35,6 +35,9 @@ TOLERANCES: dict[str, Tolerance] = {
     "numeric_gradient": Tolerance(rtol=1e-5, atol=1e-7, why="central differences, step 1e-6"),
     # An analytic gradient against the reference or torch autograd.
     "gradient": Tolerance(rtol=1e-8, atol=1e-11, why="float64 gradients"),
+    # Parameters and losses after PyTorch optimiser steps taken by the student's code and by the
+    # contract's, both float64 (Adam divides by the root of small second moments).
+    "optimiser_step": Tolerance(rtol=1e-6, atol=1e-6, why="float64 parameters after optimiser steps"),
 }
 
 # Central-difference step for numeric gradients (float64 inputs of order 1).

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from ..core.door import (
+    Build,
     CallOutcome,
     MissingFunction,
     StudentImportError,
@@ -508,6 +509,15 @@ class WorkerDoor:
             )
         except (KeyError, protocol.ProtocolError) as error:
             raise self._fail(StudentProblem(f"{function}: the worker sent an invalid reply ({error}).")) from None
+
+    def build(self, recipe: Build) -> Any:
+        """``InProcessDoor.build`` in the worker."""
+        self.open()
+        reply = self._request({"op": "build", "recipe": recipe}, f"building {recipe.kind}")
+        try:
+            return reply["value"]
+        except KeyError:
+            raise self._fail(StudentProblem(f"building {recipe.kind}: the worker sent an invalid reply.")) from None
 
     def close(self) -> None:
         self._kill()

@@ -54,6 +54,8 @@ def handle(door: InProcessDoor, request: dict) -> dict:
             return {"ok": True}
         if op == "has":
             return {"ok": True, "value": door.has(request["function"])}
+        if op == "build":
+            return {"ok": True, "value": door.build(request["recipe"])}
         if op == "call":
             outcome = door.call(request["function"], *request["args"], **request["kwargs"])
             return {"ok": True, "value": outcome.value, "args_after": outcome.args_after,

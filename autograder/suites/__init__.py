@@ -10,7 +10,7 @@ import importlib.util
 from ..core.checks import Suite
 
 # In the order a course teaches them. Later assignments are added here as they land.
-ASSIGNMENTS: tuple[str, ...] = ("knn", "svm", "softmax", "nn", "conv", "lstm", "word2vec")
+ASSIGNMENTS: tuple[str, ...] = ("knn", "svm", "softmax", "nn", "conv", "lstm", "word2vec", "gan")
 
 
 def load_suite(assignment: str) -> Suite:

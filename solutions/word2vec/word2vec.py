@@ -123,7 +123,7 @@ def sgns_update(W_in, W_out, centers, contexts, negatives, lr):
     scores[:, 0] = -scores[:, 0]  # the true context counts with a minus sign
     # loss term log(1 + exp(s)) and its slope sigmoid(s), with exp only of -|s| (no overflow)
     e = np.exp(-np.abs(scores))
-    losses = (np.maximum(scores, 0.0) + np.log1p(e)).sum(axis=1)
+    pair_losses = (np.maximum(scores, 0.0) + np.log1p(e)).sum(axis=1)
     coefficients = np.where(scores >= 0, 1.0, e) / (1.0 + e)
     coefficients[:, 0] = -coefficients[:, 0]
     grad_v = (coefficients[:, None, :] @ u)[:, 0]  # (B, d)
@@ -140,5 +140,5 @@ def sgns_update(W_in, W_out, centers, contexts, negatives, lr):
         per_pair = ids.shape[1]
         S = sparse.csc_matrix((weights.ravel(), rows, np.arange(0, B * per_pair + 1, per_pair)), shape=(len(words), B))
         table[words] -= lr * (S @ vectors)
-    return losses
+    return pair_losses
     ### END SOLUTION

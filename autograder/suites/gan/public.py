@@ -1,0 +1,426 @@
+"""Public checks of the GAN assignment (students run these with ``pytest gan``).
+
+``bce_with_logits`` (NumPy) is compared with ``F.binary_cross_entropy_with_logits`` and its
+autograd in float64. The PyTorch functions are called on the student's side of the door with
+tensors, modules and optimisers built there from plain recipes (``autograder.core.torch_builders``):
+the losses' values and gradients come back as numbers, and ``gan_step`` is run on small float64
+MLPs cloned from one seed (an Adam optimiser for G, SGD with momentum for D) for three calls in a
+row, after which every parameter is read back and compared with the contract's step run here.
+Mistakes (labels swapped, the saturating generator loss, gradients not zeroed, D moved by the
+generator's step) are run here too, and their results name the hint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ...core.checks import Suite
+from ...core.door import Build, Handle
+from ...core.gradcheck import expect_gradient
+from ...core.tolerances import TOLERANCES
+from ...core.verdicts import (
+    CheckFailure,
+    Hint,
+    case,
+    describe_value,
+    expect_array,
+    expect_close,
+    expect_float,
+    expect_shape,
+)
+
+FUNCTIONS = ["bce_with_logits", "discriminator_loss", "generator_loss", "gan_step"]
+suite = Suite("gan", FUNCTIONS, "generative adversarial networks", preload=["torch"])
+VALUE, GRADIENT, STEP = TOLERANCES["value"], TOLERANCES["gradient"], TOLERANCES["optimiser_step"]
+
+SWAPPED_HINT = "real samples are labelled 1 and fakes 0 in the discriminator's loss; yours has them swapped."
+SATURATING_HINT = ("this is the saturating loss, mean log(1 - sigmoid(D(G(z)))): use the non-saturating one, BCE of "
+                   "the fakes' logits against 1, which keeps a gradient when D rejects the fakes confidently.")
+SIGMOID_HINT = ("binary_cross_entropy on sigmoid(logits) saturates: once sigmoid rounds to 0 or 1 its log is "
+                "clamped at -100. Use F.binary_cross_entropy_with_logits on the logits themselves.")
+ZERO_G_HINT = ("G's gradients were not zeroed before its step: they still hold the previous call's (call "
+               "opt_G.zero_grad() before g_loss.backward()).")
+D_MOVED_HINT = ("D was moved by the generator's step too (opt_D.step() after g_loss.backward(), or one optimiser "
+                "for both players): only opt_D moves D, before the generator's step.")
+ZERO_D_HINT = "D's gradients were not zeroed before its step (call opt_D.zero_grad() before d_loss.backward())."
+NOT_DETACHED_HINT = ("G was moved by the discriminator's loss too: with fake not detached, d_loss.backward() leaves "
+                     "gradients in G that its step then adds to its own. Use D(fake.detach()), and zero opt_G's "
+                     "gradients before g_loss.backward().")
+
+
+def build(door, kind: str, *args):
+    """``Build(kind, args)`` made on the student's side of ``door``."""
+    return door.build(Build(kind, args))
+
+
+# The expected results of the PyTorch functions, and of the mistakes the hints name, are computed
+# by the instructor's oracle (suites/gan/oracle.py, which is not given to students: a PyTorch
+# oracle for PyTorch functions would be their solution) and shipped as numbers.
+EXPECTED = Path(__file__).with_name("expected.npz")
+
+
+@lru_cache(maxsize=1)
+def expected_data() -> dict[str, np.ndarray]:
+    with np.load(EXPECTED) as data:
+        return {key: data[key] for key in data.files}
+
+
+def loss_key(function: str, case_index: int) -> str:
+    return f"{function}/{case_index}"
+
+
+def trajectory_key(players: "Players", calls: int, mistake: str | None, stale: bool, offset: int) -> str:
+    fields = ",".join(f"{v}" for v in players.__dict__.values())
+    return f"gan_step/{fields}/{calls}/{mistake or 'contract'}/{'stale' if stale else 'fresh'}/{offset}"
+
+
+# --- bce_with_logits (NumPy) ---------------------------------------------------------------------
+
+
+def torch_bce(logits, targets) -> tuple[np.ndarray, np.ndarray]:
+    import torch
+    import torch.nn.functional as F
+
+    z = torch.tensor(np.asarray(logits, dtype=np.float64), requires_grad=True)
+    loss = F.binary_cross_entropy_with_logits(z, torch.from_numpy(np.asarray(targets, dtype=np.float64)))
+    (grad,) = torch.autograd.grad(loss, [z])
+    return loss.detach().numpy(), grad.numpy()
+
+
+def call_bce(door, logits, targets, outcome=None) -> tuple[float, np.ndarray]:
+    value = (outcome or door.call("bce_with_logits", logits, targets)).value
+    if not isinstance(value, tuple) or len(value) != 2:
+        raise CheckFailure(f"bce_with_logits should return (loss, dlogits), but returned {describe_value(value)}.")
+    loss = expect_float(value[0], "loss", "bce_with_logits")
+    dlogits = expect_array(value[1], "dlogits", "bce_with_logits")
+    expect_shape(dlogits, logits.shape, "dlogits", "bce_with_logits")
+    return loss, dlogits
+
+
+def expect_bce(door, logits, targets, outcome=None) -> None:
+    loss, dlogits = call_bce(door, logits, targets, outcome)
+    want_loss, want_grad = torch_bce(logits, targets)
+    N = len(logits)
+    expect_close(np.asarray(loss), want_loss, "loss", "bce_with_logits", tolerance=VALUE,
+                 source="F.binary_cross_entropy_with_logits", hints=[
+                     Hint.if_close(want_loss * N, "the loss is the mean over the N samples, not the sum.", VALUE),
+                     Hint("log(sigmoid(z)) loses everything once sigmoid(z) rounds to 0 or 1: use "
+                          "log sigmoid(z) = -np.logaddexp(0, -z) and log(1 - sigmoid(z)) = -np.logaddexp(0, z).",
+                          lambda a: not np.all(np.isfinite(a)))])
+    expect_close(dlogits, want_grad, "dlogits", "bce_with_logits", tolerance=GRADIENT, source="torch autograd", hints=[
+        Hint.if_close(want_grad * N, "the loss is a mean: divide the gradient (sigmoid(z) - t) by N.", GRADIENT),
+        Hint.if_close(-want_grad, "the gradient is (sigmoid(z) - t) / N: the sign is reversed.", GRADIENT),
+        Hint("sigmoid(z) = 1 / (1 + exp(-z)) overflows for z < -709: use exp of -|z| only.",
+             lambda a: not np.all(np.isfinite(a)))])
+
+
+BCE_CASES = [
+    ("N=6, targets 0, 1 and in between", np.array([0.3, -1.2, 2.5, 0.0, -0.7, 4.0]),
+     np.array([1.0, 0.0, 1.0, 0.5, 0.25, 0.0])),
+    ("N=1, target 1", np.array([-0.8]), np.array([1.0])),
+    ("N=5, targets all 0", np.random.default_rng(0).normal(size=5) * 3, np.zeros(5)),
+]
+
+
+@suite.check("bce_with_logits/values", points=2)
+def bce_values(ctx):
+    """The loss and dlogits as F.binary_cross_entropy_with_logits and its autograd give them."""
+    for label, logits, targets in BCE_CASES:
+        with case(label):
+            expect_bce(ctx.student, logits, targets)
+
+
+@suite.check("bce_with_logits/large_logits", points=1)
+def bce_large(ctx):
+    """Logits of +-40, +-800 and +-1e4, right and wrong way round: finite, exact, no warning."""
+    for scale in (40.0, 800.0, 1e4):
+        logits = np.array([scale, -scale, scale, -scale, 0.5])
+        targets = np.array([1.0, 0.0, 0.0, 1.0, 0.3])
+        with case(f"logits +-{scale:g}"):
+            outcome = ctx.student.call("bce_with_logits", logits, targets)
+            expect_bce(ctx.student, logits, targets, outcome)
+            if outcome.warnings:
+                raise CheckFailure(f"bce_with_logits issued a warning for logits of +-{scale:g}: {outcome.warnings[0]}.",
+                                   "np.logaddexp(0, z) is log(1 + exp(z)) without overflow.")
+
+
+@suite.check("bce_with_logits/numeric_gradient", points=1)
+def bce_numeric(ctx):
+    """dlogits agrees with central differences of your loss."""
+    label, logits, targets = BCE_CASES[0]
+    with case(label):
+        _, dlogits = call_bce(ctx.student, logits, targets)
+        expect_gradient(lambda z, t: np.array(call_bce(ctx.student, z, t)[0]), [logits, targets], 0, dlogits,
+                        np.array(1.0), function="bce_with_logits", argument="logits", gradient_name="dlogits",
+                        rng=np.random.default_rng(1))
+
+
+# --- the PyTorch losses --------------------------------------------------------------------------
+
+
+def student_loss(door, function: str, arrays):
+    """(value, [gradients]) of the student's torch loss, computed on the student's side."""
+    tensors = [build(door, "tensor", a, True) for a in arrays]
+    result = door.call(function, *tensors).value
+    if not (isinstance(result, Handle) and result.type_name == "Tensor"):
+        hint = "return the loss tensor itself (not loss.item()): the caller calls backward() on it." if isinstance(
+            result, float) else None
+        raise CheckFailure(f"{function} should return a scalar torch.Tensor, but returned {describe_value(result)}.",
+                           hint)
+    value, gradients = build(door, "value_and_gradients", result, tensors)
+    return value, [np.zeros(a.shape) if g is None else np.asarray(g) for g, a in zip(gradients, arrays)]
+
+
+def expect_loss(door, function: str, key: str, arrays, names) -> None:
+    """The student's loss and its gradients against the precomputed ones under ``key``."""
+    value, gradients = student_loss(door, function, arrays)
+    data = expected_data()
+    want, want_grads = data[f"{key}/value"], [data[f"{key}/grad/{i}"] for i in range(len(arrays))]
+    mistakes = {"swapped": SWAPPED_HINT, "saturating": SATURATING_HINT, "after_sigmoid": SIGMOID_HINT}
+    if function == "generator_loss":
+        del mistakes["swapped"]
+
+    def hints(index: int | None) -> list[Hint]:
+        """Hints for the value (index None) or the gradient for input ``index``."""
+        part = "value" if index is None else f"grad/{index}"
+        return [Hint.if_close(data[f"{key}/{m}/{part}"], text, GRADIENT) for m, text in mistakes.items()]
+
+    expect_close(np.asarray(value), np.asarray(want), "the loss", function, tolerance=VALUE,
+                 source="the contract's loss with F.binary_cross_entropy_with_logits", hints=hints(None))
+    for index, (name, got, expected) in enumerate(zip(names, gradients, want_grads)):
+        expect_close(got, expected, f"the gradient for {name}", function, tolerance=GRADIENT, source="autograd",
+                     hints=hints(index))
+
+
+def logit_cases(count: int):
+    """(label, arrays): logits shaped (N,) and (N, 1), ordinary and saturated (+-200)."""
+    rng = np.random.default_rng(30 + count)
+    ordinary = [rng.normal(size=5) * 2 for _ in range(count)]
+    saturated = [np.array([200.0, -200.0, 150.0, -0.5]), np.array([-200.0, 200.0, -180.0, 0.3])][:count]
+    return [("logits of shape (N,)", ordinary),
+            ("logits of shape (N, 1)", [a[:, None] for a in ordinary]),
+            ("saturated logits (+-200), shape (N, 1)", [a[:, None] for a in saturated])]
+
+
+@suite.check("discriminator_loss/values", points=2)
+def discriminator_values(ctx):
+    """Mean BCE of the real logits against 1 plus mean BCE of the fake logits against 0, and its
+    gradients, for logits shaped (N,) and (N, 1), ordinary and saturated."""
+    for index, (label, arrays) in enumerate(logit_cases(2)):
+        with case(label):
+            expect_loss(ctx.student, "discriminator_loss", loss_key("discriminator_loss", index), arrays,
+                        ["logits_real", "logits_fake"])
+
+
+@suite.check("generator_loss/values", points=2)
+def generator_values(ctx):
+    """The non-saturating loss, mean BCE of the fake logits against 1, and its gradient."""
+    for index, (label, arrays) in enumerate(logit_cases(1)):
+        with case(label):
+            expect_loss(ctx.student, "generator_loss", loss_key("generator_loss", index), arrays, ["logits_fake"])
+
+
+# --- gan_step ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Players:
+    """Two MLPs cloned from seeds and their optimisers: Adam for G, SGD with momentum for D."""
+
+    seed: int = 0
+    z_dim: int = 3
+    data_dim: int = 2
+    hidden: int = 8
+    lr_G: float = 0.01
+    beta1: float = 0.9
+    lr_D: float = 0.05
+    momentum: float = 0.9
+    batch: int = 16
+
+    @property
+    def G_sizes(self):
+        return (self.z_dim, self.hidden, self.data_dim)
+
+    @property
+    def D_sizes(self):
+        return (self.data_dim, self.hidden, 1)
+
+    def build(self, door):
+        G = build(door, "mlp", self.seed, self.G_sizes)
+        D = build(door, "mlp", self.seed + 1, self.D_sizes)
+        return G, D, build(door, "adam", G, self.lr_G, self.beta1), build(door, "sgd", D, self.lr_D, self.momentum)
+
+    def batches(self, calls: int, offset: int = 0):
+        """(real, z) for each call: real from a Gaussian around (2, -1, ...), fresh noise every call."""
+        rng = np.random.default_rng(self.seed + 100 + offset)
+        centre = np.array([2.0, -1.0, 0.5, 1.5])[:self.data_dim]
+        return [(rng.normal(size=(self.batch, self.data_dim)) * 0.5 + centre,
+                 rng.normal(size=(self.batch, self.z_dim))) for _ in range(calls)]
+
+    @property
+    def label(self) -> str:
+        return (f"G {self.G_sizes} with Adam(lr={self.lr_G}, betas=({self.beta1}, 0.999)), D {self.D_sizes} with SGD(lr={self.lr_D}, "
+                f"momentum={self.momentum}), batches of {self.batch}")
+
+
+MISTAKES = {"swapped": SWAPPED_HINT, "saturating": SATURATING_HINT, "no_zero_G": ZERO_G_HINT,
+            "D_moved_by_G": D_MOVED_HINT, "no_zero_D": ZERO_D_HINT, "not_detached": NOT_DETACHED_HINT}
+
+
+def cached_trajectory(players: Players, calls: int, mistake: str | None, stale: bool, offset: int = 0):
+    """[(d_loss, g_loss, G's parameters, D's parameters)] after each call of the contract's step
+    (or of ``mistake``'s) on scenario ``players``, precomputed by the instructor's oracle."""
+    key = trajectory_key(players, calls, mistake, stale, offset)
+    data = expected_data()
+    if f"{key}/1/d_loss" not in data:
+        raise KeyError(f"no precomputed trajectory {key}: run `python -m autograder stubs`")
+    states = []
+    for number in range(1, calls + 1):
+        prefix = f"{key}/{number}"
+        states.append((float(data[f"{prefix}/d_loss"]), float(data[f"{prefix}/g_loss"]),
+                       [data[f"{prefix}/G/{k}"] for k in range(count(data, f"{prefix}/G/"))],
+                       [data[f"{prefix}/D/{k}"] for k in range(count(data, f"{prefix}/D/"))]))
+    return states
+
+
+def count(data, prefix: str) -> int:
+    return sum(1 for key in data if key.startswith(prefix))
+
+
+def scenarios() -> list[tuple]:
+    """(players, calls, stale, offset) of every trajectory the public checks compare with."""
+    return [(Players(), 3, False, 0), (Players(seed=5), 2, True, 0), (Players(seed=3, lr_G=0.0), 1, False, 0),
+            (Players(seed=4, lr_D=0.0, momentum=0.0), 1, False, 0)]
+
+
+def mistake_hints(players: Players, calls: int, stale: bool, offset: int, number: int, pick) -> list[Hint]:
+    """A hint per mistake in MISTAKES: fits when the answer equals ``pick(state)`` of that
+    mistake's trajectory after call ``number`` (computed only when a comparison fails)."""
+    return [Hint.if_close(lambda m=m: pick(cached_trajectory(players, calls, m, stale, offset)[number - 1]), text, STEP)
+            for m, text in MISTAKES.items()]
+
+
+def call_gan_step(door, handles, real, z) -> tuple[float, float]:
+    value = door.call("gan_step", *handles, Build("tensor", (real,)), Build("tensor", (z,))).value
+    if not isinstance(value, tuple) or len(value) != 2:
+        raise CheckFailure(f"gan_step should return (d_loss, g_loss), but returned {describe_value(value)}.")
+    losses = []
+    for name, loss in zip(("d_loss", "g_loss"), value):
+        if isinstance(loss, Handle):
+            raise CheckFailure(f"gan_step should return {name} as a Python float, but returned {describe_value(loss)}.",
+                               f"return {name}.item().")
+        losses.append(expect_float(loss, name, "gan_step"))
+    return losses[0], losses[1]
+
+
+def expect_trajectory(door, players: Players, calls: int = 3, stale: bool = False, offset: int = 0) -> None:
+    """``calls`` consecutive gan_step calls on the student's side against the contract's."""
+    handles = players.build(door)
+    if stale:
+        build(door, "stale_gradients", handles[0], 7)
+        build(door, "stale_gradients", handles[1], 8)
+    expected = cached_trajectory(players, calls, None, stale, offset)
+    for number, ((real, z), (d_want, g_want, G_want, D_want)) in enumerate(
+            zip(players.batches(calls, offset), expected), start=1):
+        d_loss, g_loss = call_gan_step(door, handles, real, z)
+
+        def hints_for(pick):
+            return mistake_hints(players, calls, stale, offset, number, pick)
+
+        where = f"after call {number} of {calls}"
+        expect_close(np.asarray(d_loss), np.asarray(d_want), f"d_loss ({where})", "gan_step", tolerance=STEP,
+                     source="the contract's step", hints=hints_for(lambda s: np.asarray(s[0])))
+        expect_close(np.asarray(g_loss), np.asarray(g_want), f"g_loss ({where})", "gan_step", tolerance=STEP,
+                     source="the contract's step", hints=hints_for(lambda s: np.asarray(s[1])))
+        for player, got, want, index in (("D", build(door, "parameters", handles[1]), D_want, 3),
+                                         ("G", build(door, "parameters", handles[0]), G_want, 2)):
+            for k, (g, w) in enumerate(zip(got, want)):
+                expect_close(np.asarray(g), w, f"{player}'s parameter {k} ({where})", "gan_step", tolerance=STEP,
+                             source="the contract's step", hints=hints_for(lambda s, i=index, k=k: s[i][k]))
+
+
+@suite.check("gan_step/three_steps", points=3)
+def gan_three_steps(ctx):
+    """Three calls in a row with fresh noise: both losses, and every parameter of G and D after
+    each call, as the contract's step gives them (within 1e-6)."""
+    players = Players()
+    with case(players.label):
+        expect_trajectory(ctx.student, players)
+
+
+@suite.check("gan_step/own_players", points=1)
+def gan_own_players(ctx):
+    """Each optimiser moves only its own player: with opt_G's learning rate 0, G stays exactly as
+    it was and D moves as the contract says; with opt_D's 0, the same the other way round."""
+    for players, frozen in ((Players(seed=3, lr_G=0.0), "G"), (Players(seed=4, lr_D=0.0, momentum=0.0), "D")):
+        with case(f"{frozen}'s learning rate 0; " + players.label):
+            handles = players.build(ctx.student)
+            before = {"G": build(ctx.student, "parameters", handles[0]), "D": build(ctx.student, "parameters", handles[1])}
+            (real, z), = players.batches(1)
+            call_gan_step(ctx.student, handles, real, z)
+            _, _, G_want, D_want = cached_trajectory(players, 1, None, False)[0]
+            for player, index, want in (("G", 0, G_want), ("D", 1, D_want)):
+                state = 2 + index  # where this player's parameters are in a trajectory's state
+                got = build(ctx.student, "parameters", handles[index])
+                for k, (g, w, b) in enumerate(zip(got, want, before[player])):
+                    if player == frozen and not np.array_equal(g, b):
+                        raise CheckFailure(
+                            f"gan_step changed {player}'s parameter {k} although opt_{player}'s learning rate is 0: "
+                            f"something other than opt_{player} moved {player}.",
+                            D_MOVED_HINT if player == "D" else "only opt_G may move G; opt_D holds D's parameters only.")
+                    expect_close(np.asarray(g), w, f"{player}'s parameter {k}", "gan_step", tolerance=STEP,
+                                 source="the contract's step",
+                                 hints=mistake_hints(players, 1, False, 0, 1, lambda s, i=state, k=k: s[i][k]))
+
+
+@suite.check("gan_step/stale_gradients", points=1)
+def gan_stale(ctx):
+    """Gradients left in every parameter of G and D by earlier work must not change the step:
+    each player's gradients are zeroed before its backward pass."""
+    players = Players(seed=5)
+    with case("random numbers in every .grad before the first call; " + players.label):
+        expect_trajectory(ctx.student, players, calls=2, stale=True)
+
+
+# --- end to end: learning a 1-D Gaussian ---------------------------------------------------------
+
+GAUSSIAN = {"mean": 3.0, "std": 0.5, "steps": 500, "batch": 64, "z_dim": 2, "hidden": 16,
+            "lr_G": 0.01, "beta1": 0.5, "lr_D": 0.05, "momentum": 0.5, "samples": 4000}
+# The reference's generator over seeds 0-5: means 2.95-3.03, standard deviations 0.30-0.55 (a
+# GAN's spread oscillates and tends to narrow; a collapsed generator has ~0.01).
+MEAN_TOLERANCE, STD_TOLERANCE = 0.15, 0.25
+
+
+def gaussian_players(seed: int) -> Players:
+    return Players(seed=seed, z_dim=GAUSSIAN["z_dim"], data_dim=1, hidden=GAUSSIAN["hidden"], lr_G=GAUSSIAN["lr_G"],
+                   beta1=GAUSSIAN["beta1"], lr_D=GAUSSIAN["lr_D"], momentum=GAUSSIAN["momentum"], batch=GAUSSIAN["batch"])
+
+
+def learn_gaussian(door, seed: int) -> tuple[float, float]:
+    """Mean and standard deviation of G's samples after training with the door's gan_step."""
+    players = gaussian_players(seed)
+    handles = players.build(door)
+    rng = np.random.default_rng(seed + 200)
+    for _ in range(GAUSSIAN["steps"]):
+        real = rng.normal(GAUSSIAN["mean"], GAUSSIAN["std"], size=(players.batch, 1))
+        call_gan_step(door, handles, real, rng.normal(size=(players.batch, players.z_dim)))
+    samples = np.asarray(build(door, "forward", handles[0], rng.normal(size=(GAUSSIAN["samples"], players.z_dim))))
+    if not np.all(np.isfinite(samples)):
+        raise CheckFailure("after training with your gan_step, G produces nan or inf.")
+    return float(samples.mean()), float(samples.std())
+
+
+@suite.check("gan_step/learns_gaussian", points=3)
+def gan_gaussian(ctx):
+    """With your gan_step, a small generator learns N(3, 0.5^2) from noise: after 500 steps the
+    mean of its samples is within 0.15 of 3 and their standard deviation within 0.25 of 0.5."""
+    with case(f"{GAUSSIAN['steps']} steps, batches of {GAUSSIAN['batch']}, seed 0"):
+        mean, std = learn_gaussian(ctx.student, 0)
+        if abs(mean - GAUSSIAN["mean"]) > MEAN_TOLERANCE or abs(std - GAUSSIAN["std"]) > STD_TOLERANCE:
+            raise CheckFailure(f"gan: after training with your gan_step, G's samples have mean {mean:.3f} and standard "
+                               f"deviation {std:.3f}; the target is N({GAUSSIAN['mean']}, {GAUSSIAN['std']}^2) (within "
+                               f"{MEAN_TOLERANCE} and {STD_TOLERANCE}).")
