@@ -13,6 +13,7 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from . import paths
@@ -28,7 +29,7 @@ class UsageError(Exception):
     pass
 
 
-def isolated_doors(limits: Limits, submissions: list[Path]):
+def isolated_doors(limits: Limits, submissions: list[Path], preload: Sequence[str] = ()):
     """Sandboxed workers that can read none of: the grader's package (hidden checks), the
     reference solutions, the repository's history and tests, and the submissions themselves
     (each worker gets a copy of its own assignment folder)."""
@@ -36,7 +37,7 @@ def isolated_doors(limits: Limits, submissions: list[Path]):
 
     protected = [paths.PACKAGE, paths.solutions_dir(), paths.ROOT / ".git", paths.ROOT / "tests",
                  *[Path(p).resolve() for p in submissions]]
-    return worker_doors(limits, protected)
+    return worker_doors(limits, protected, preload)
 
 
 def grade(
@@ -78,7 +79,9 @@ def grade(
 
 def _grade_folder(submission: Path, names: list[str], public_only: bool, solutions: Path, limits: Limits,
                   isolated: bool, protected: list[Path]) -> list[CheckResult]:
-    open_door = isolated_doors(limits, [submission.resolve(), *protected]) if isolated else in_process_doors
+    worker_preload = sorted({m for name in names for m in load_suite(name).worker_preload})
+    open_door = isolated_doors(limits, [submission.resolve(), *protected], worker_preload) if isolated \
+        else in_process_doors
     if isolated:  # while the fork server starts on another core, import what the checks will need
         for name in names:
             for module in load_suite(name).preload:
@@ -343,8 +346,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _private_torch_cache() -> None:
+    """PyTorch creates a compiler cache folder in the temporary directory when torch._dynamo is
+    first imported (building an optimiser does it: the GAN's reference and oracle). Give it a
+    folder of this run's own, removed at exit, so that grading leaves the temporary directory as
+    it found it. A cache folder the user chose is left alone."""
+    if "TORCHINDUCTOR_CACHE_DIR" in os.environ:
+        return
+    import atexit
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="autograder-torch-cache-")
+    os.environ["TORCHINDUCTOR_CACHE_DIR"] = folder
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _private_torch_cache()
     try:
         return args.run(args)
     except (UsageError, GraderError) as error:

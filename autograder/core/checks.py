@@ -66,11 +66,15 @@ def remember_reference(door: Any, key: Any, compute: Callable[[], Any]) -> Any:
 class Suite:
     """The checks of one assignment, in the order a student should meet them."""
 
-    def __init__(self, assignment: str, functions: Sequence[str], title: str, preload: Sequence[str] = ()) -> None:
+    def __init__(self, assignment: str, functions: Sequence[str], title: str, preload: Sequence[str] = (),
+                 worker_preload: Sequence[str] = ()) -> None:
         self.assignment = assignment
         self.functions = tuple(functions)
         self.title = title
         self.preload = tuple(preload)  # heavy modules the checks import (loaded early when that helps)
+        # Modules the student's side imports anyway (PyTorch's optimisers import torch._dynamo,
+        # about a second): imported once by the fork server instead of once per check.
+        self.worker_preload = tuple(worker_preload)
         self._checks: list[Check] = []
 
     @property

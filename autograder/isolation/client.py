@@ -25,6 +25,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -72,18 +73,24 @@ def _clean_env() -> dict[str, str]:
 class Zygote:
     """A fork server for this grader process; ``close()`` (or exit) stops it."""
 
-    def __init__(self, *, start_timeout: float = 120.0) -> None:
+    def __init__(self, *, start_timeout: float = 120.0, preload: Sequence[str] = ()) -> None:
         """Start the fork server; it imports NumPy and PyTorch while the grader goes on with its
         own start-up, and is waited for at the first spawn."""
         self.capabilities = sandbox.probe()
         self.scratch = Path(tempfile.mkdtemp(prefix="autograder-"))
+        self.preload = tuple(preload)
+        env = _clean_env()
+        if self.preload:
+            env["AUTOGRADER_WORKER_PRELOAD"] = ",".join(self.preload)
+        # torch._dynamo makes a cache folder when imported: in the scratch folder, removed at close
+        env["TORCHINDUCTOR_CACHE_DIR"] = str(self.scratch / "torch-cache")
         self.executable = sorted({str(Path(p).resolve()) for p in (sys.base_prefix, sys.prefix)}
                                  | set(sandbox.dynamic_loaders()))
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         flags = ["-s"] + (["-P"] if sys.version_info >= (3, 11) else [])
         self.process = subprocess.Popen(
             [sys.executable, *flags, "-m", "autograder.isolation.zygote", str(theirs.fileno())],
-            pass_fds=(theirs.fileno(),), env=_clean_env(), cwd=self.scratch, start_new_session=True,
+            pass_fds=(theirs.fileno(),), env=env, cwd=self.scratch, start_new_session=True,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
         theirs.close()
@@ -209,11 +216,15 @@ class Zygote:
 _zygote: Zygote | None = None
 
 
-def shared_zygote() -> Zygote:
-    """One fork server per grader process, started on first use."""
+def shared_zygote(preload: Sequence[str] = ()) -> Zygote:
+    """One fork server per grader process, started on first use (a new one when a later use
+    needs modules the running one has not imported)."""
     global _zygote
+    if _zygote is not None and not set(preload) <= set(_zygote.preload):
+        _zygote.close()
+        _zygote = None
     if _zygote is None or _zygote.process.poll() is not None:
-        _zygote = Zygote()
+        _zygote = Zygote(preload=preload)
     return _zygote
 
 
@@ -554,9 +565,10 @@ def _problem_from(reply: dict, what: str) -> StudentProblem:
         return StudentProblem(f"{what}: the worker sent an invalid reply.")
 
 
-def worker_doors(limits: Limits, protected: list[Path]) -> DoorFactory:
-    """A door factory for the runner: every check gets a fresh sandboxed worker."""
-    zygote = shared_zygote()
+def worker_doors(limits: Limits, protected: list[Path], preload: Sequence[str] = ()) -> DoorFactory:
+    """A door factory for the runner: every check gets a fresh sandboxed worker (forked from a
+    server that has imported ``preload`` too)."""
+    zygote = shared_zygote(preload)
     readable = sandbox.readable_roots(list(protected) + [zygote.scratch])
     worker_limits = WorkerLimits(
         memory_bytes=limits.memory_bytes, cpu_seconds=limits.check_cpu_seconds, processes=limits.processes,

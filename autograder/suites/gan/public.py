@@ -34,7 +34,8 @@ from ...core.verdicts import (
 )
 
 FUNCTIONS = ["bce_with_logits", "discriminator_loss", "generator_loss", "gan_step"]
-suite = Suite("gan", FUNCTIONS, "generative adversarial networks", preload=["torch"])
+suite = Suite("gan", FUNCTIONS, "generative adversarial networks", preload=["torch"],
+              worker_preload=["torch._dynamo"])  # what building an optimiser imports
 VALUE, GRADIENT, STEP = TOLERANCES["value"], TOLERANCES["gradient"], TOLERANCES["optimiser_step"]
 
 SWAPPED_HINT = "real samples are labelled 1 and fakes 0 in the discriminator's loss; yours has them swapped."
