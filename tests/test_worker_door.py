@@ -54,6 +54,10 @@ def sgd_step(model, optimiser, x):
 
 def scale_and_sum(t):
     return (t * 3).sum()
+
+def imported(name):
+    import sys
+    return name in sys.modules
 '''
 
 
@@ -148,3 +152,13 @@ def test_returned_tensor_reads_back_with_its_gradient(door):
 def test_a_failing_recipe_costs_the_check(door, recipe, message):
     with pytest.raises(StudentProblem, match=message):
         door.build(recipe)
+
+
+def test_fork_server_imports_what_a_suite_asks_for(module_path):
+    """Suite.worker_preload (the GAN's torch._dynamo, which every PyTorch optimiser imports) is
+    imported by the fork server, so a worker starts with it instead of paying for it."""
+    door = worker_doors(Limits(), [module_path.parent], ["torch._dynamo"])(module_path, 30.0, "student")
+    try:
+        assert door.call("imported", "torch._dynamo").value is True
+    finally:
+        door.close()
