@@ -247,6 +247,7 @@ scipy>=1.10
 torch==2.13.0
 scikit-learn>=1.3
 pytest>=7.4
+gensim>=4.3.3  # only the word2vec notebook's experiment (its corpus and the comparison) uses it
 """
 
 PYTEST_INI = """\

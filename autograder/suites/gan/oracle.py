@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...core import torch_builders
-from .public import MISTAKES, Players, loss_key, logit_cases, scenarios, trajectory_key
+from .public import MISTAKES, SCENARIOS, Players, logit_cases, loss_key, trajectory_key
 
 
 def torch_loss(function: str, arrays, *, swapped: bool = False, saturating: bool = False, after_sigmoid: bool = False):
@@ -104,11 +104,11 @@ def expected_values() -> dict[str, np.ndarray]:
                 values[f"{prefix}/value"] = np.asarray(value)
                 for i, g in enumerate(gradients):
                     values[f"{prefix}/grad/{i}"] = g
-    for players, calls, stale, offset in scenarios():
+    for players, calls, stale in SCENARIOS:
         for mistake in (None, *MISTAKES):
-            key = trajectory_key(players, calls, mistake, stale, offset)
+            key = trajectory_key(players, calls, mistake, stale)
             for number, (d_loss, g_loss, G_params, D_params) in enumerate(
-                    oracle_trajectory(players, players.batches(calls, offset), mistake, stale), start=1):
+                    oracle_trajectory(players, players.batches(calls), mistake, stale), start=1):
                 values[f"{key}/{number}/d_loss"] = np.asarray(d_loss)
                 values[f"{key}/{number}/g_loss"] = np.asarray(g_loss)
                 for k, p in enumerate(G_params):

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ...core.checks import Suite
-from ...core.door import Build, Handle
+from ...core.door import Build, Handle, StudentProblem
 from ...core.gradcheck import expect_gradient
 from ...core.tolerances import TOLERANCES
 from ...core.verdicts import (
@@ -74,9 +74,9 @@ def loss_key(function: str, case_index: int) -> str:
     return f"{function}/{case_index}"
 
 
-def trajectory_key(players: "Players", calls: int, mistake: str | None, stale: bool, offset: int) -> str:
+def trajectory_key(players: "Players", calls: int, mistake: str | None, stale: bool) -> str:
     fields = ",".join(f"{v}" for v in players.__dict__.values())
-    return f"gan_step/{fields}/{calls}/{mistake or 'contract'}/{'stale' if stale else 'fresh'}/{offset}"
+    return f"gan_step/{fields}/{calls}/{mistake or 'contract'}/{'stale' if stale else 'fresh'}"
 
 
 # --- bce_with_logits (NumPy) ---------------------------------------------------------------------
@@ -172,7 +172,10 @@ def student_loss(door, function: str, arrays):
             result, float) else None
         raise CheckFailure(f"{function} should return a scalar torch.Tensor, but returned {describe_value(result)}.",
                            hint)
-    value, gradients = build(door, "value_and_gradients", result, tensors)
+    try:
+        value, gradients = build(door, "value_and_gradients", result, tensors)
+    except StudentProblem as problem:
+        raise CheckFailure(f"{function}'s result cannot be differentiated: {problem.message}") from None
     return value, [np.zeros(a.shape) if g is None else np.asarray(g) for g, a in zip(gradients, arrays)]
 
 
@@ -272,36 +275,30 @@ MISTAKES = {"swapped": SWAPPED_HINT, "saturating": SATURATING_HINT, "no_zero_G":
             "D_moved_by_G": D_MOVED_HINT, "no_zero_D": ZERO_D_HINT, "not_detached": NOT_DETACHED_HINT}
 
 
-def cached_trajectory(players: Players, calls: int, mistake: str | None, stale: bool, offset: int = 0):
+def expected_trajectory(players: Players, calls: int, mistake: str | None, stale: bool):
     """[(d_loss, g_loss, G's parameters, D's parameters)] after each call of the contract's step
-    (or of ``mistake``'s) on scenario ``players``, precomputed by the instructor's oracle."""
-    key = trajectory_key(players, calls, mistake, stale, offset)
+    (or of ``mistake``'s) on ``players``, as the instructor's oracle computed them."""
+    key = trajectory_key(players, calls, mistake, stale)
     data = expected_data()
     if f"{key}/1/d_loss" not in data:
         raise KeyError(f"no precomputed trajectory {key}: run `python -m autograder stubs`")
-    states = []
-    for number in range(1, calls + 1):
-        prefix = f"{key}/{number}"
-        states.append((float(data[f"{prefix}/d_loss"]), float(data[f"{prefix}/g_loss"]),
-                       [data[f"{prefix}/G/{k}"] for k in range(count(data, f"{prefix}/G/"))],
-                       [data[f"{prefix}/D/{k}"] for k in range(count(data, f"{prefix}/D/"))]))
-    return states
+    G_count, D_count = 2 * (len(players.G_sizes) - 1), 2 * (len(players.D_sizes) - 1)  # weight and bias per layer
+    return [(float(data[f"{key}/{n}/d_loss"]), float(data[f"{key}/{n}/g_loss"]),
+             [data[f"{key}/{n}/G/{k}"] for k in range(G_count)], [data[f"{key}/{n}/D/{k}"] for k in range(D_count)])
+            for n in range(1, calls + 1)]
 
 
-def count(data, prefix: str) -> int:
-    return sum(1 for key in data if key.startswith(prefix))
+# The scenarios the public checks run: (players, calls, stale gradients beforehand).
+THREE_STEPS = (Players(), 3, False)
+STALE = (Players(seed=5), 2, True)
+FROZEN = {"G": (Players(seed=3, lr_G=0.0), 1, False), "D": (Players(seed=4, lr_D=0.0, momentum=0.0), 1, False)}
+SCENARIOS = [THREE_STEPS, STALE, *FROZEN.values()]
 
 
-def scenarios() -> list[tuple]:
-    """(players, calls, stale, offset) of every trajectory the public checks compare with."""
-    return [(Players(), 3, False, 0), (Players(seed=5), 2, True, 0), (Players(seed=3, lr_G=0.0), 1, False, 0),
-            (Players(seed=4, lr_D=0.0, momentum=0.0), 1, False, 0)]
-
-
-def mistake_hints(players: Players, calls: int, stale: bool, offset: int, number: int, pick) -> list[Hint]:
+def mistake_hints(players: Players, calls: int, stale: bool, number: int, pick) -> list[Hint]:
     """A hint per mistake in MISTAKES: fits when the answer equals ``pick(state)`` of that
     mistake's trajectory after call ``number`` (computed only when a comparison fails)."""
-    return [Hint.if_close(lambda m=m: pick(cached_trajectory(players, calls, m, stale, offset)[number - 1]), text, STEP)
+    return [Hint.if_close(lambda m=m: pick(expected_trajectory(players, calls, m, stale)[number - 1]), text, STEP)
             for m, text in MISTAKES.items()]
 
 
@@ -318,19 +315,19 @@ def call_gan_step(door, handles, real, z) -> tuple[float, float]:
     return losses[0], losses[1]
 
 
-def expect_trajectory(door, players: Players, calls: int = 3, stale: bool = False, offset: int = 0) -> None:
+def expect_trajectory(door, players: Players, calls: int, stale: bool) -> None:
     """``calls`` consecutive gan_step calls on the student's side against the contract's."""
     handles = players.build(door)
     if stale:
         build(door, "stale_gradients", handles[0], 7)
         build(door, "stale_gradients", handles[1], 8)
-    expected = cached_trajectory(players, calls, None, stale, offset)
+    expected = expected_trajectory(players, calls, None, stale)
     for number, ((real, z), (d_want, g_want, G_want, D_want)) in enumerate(
-            zip(players.batches(calls, offset), expected), start=1):
+            zip(players.batches(calls), expected), start=1):
         d_loss, g_loss = call_gan_step(door, handles, real, z)
 
         def hints_for(pick):
-            return mistake_hints(players, calls, stale, offset, number, pick)
+            return mistake_hints(players, calls, stale, number, pick)
 
         where = f"after call {number} of {calls}"
         expect_close(np.asarray(d_loss), np.asarray(d_want), f"d_loss ({where})", "gan_step", tolerance=STEP,
@@ -348,22 +345,21 @@ def expect_trajectory(door, players: Players, calls: int = 3, stale: bool = Fals
 def gan_three_steps(ctx):
     """Three calls in a row with fresh noise: both losses, and every parameter of G and D after
     each call, as the contract's step gives them (within 1e-6)."""
-    players = Players()
-    with case(players.label):
-        expect_trajectory(ctx.student, players)
+    with case(THREE_STEPS[0].label):
+        expect_trajectory(ctx.student, *THREE_STEPS)
 
 
 @suite.check("gan_step/own_players", points=1)
 def gan_own_players(ctx):
     """Each optimiser moves only its own player: with opt_G's learning rate 0, G stays exactly as
     it was and D moves as the contract says; with opt_D's 0, the same the other way round."""
-    for players, frozen in ((Players(seed=3, lr_G=0.0), "G"), (Players(seed=4, lr_D=0.0, momentum=0.0), "D")):
+    for frozen, (players, calls, stale) in FROZEN.items():
         with case(f"{frozen}'s learning rate 0; " + players.label):
             handles = players.build(ctx.student)
             before = {"G": build(ctx.student, "parameters", handles[0]), "D": build(ctx.student, "parameters", handles[1])}
             (real, z), = players.batches(1)
             call_gan_step(ctx.student, handles, real, z)
-            _, _, G_want, D_want = cached_trajectory(players, 1, None, False)[0]
+            _, _, G_want, D_want = expected_trajectory(players, calls, None, stale)[0]
             for player, index, want in (("G", 0, G_want), ("D", 1, D_want)):
                 state = 2 + index  # where this player's parameters are in a trajectory's state
                 got = build(ctx.student, "parameters", handles[index])
@@ -375,16 +371,15 @@ def gan_own_players(ctx):
                             D_MOVED_HINT if player == "D" else "only opt_G may move G; opt_D holds D's parameters only.")
                     expect_close(np.asarray(g), w, f"{player}'s parameter {k}", "gan_step", tolerance=STEP,
                                  source="the contract's step",
-                                 hints=mistake_hints(players, 1, False, 0, 1, lambda s, i=state, k=k: s[i][k]))
+                                 hints=mistake_hints(players, calls, stale, 1, lambda s, i=state, k=k: s[i][k]))
 
 
 @suite.check("gan_step/stale_gradients", points=1)
 def gan_stale(ctx):
     """Gradients left in every parameter of G and D by earlier work must not change the step:
     each player's gradients are zeroed before its backward pass."""
-    players = Players(seed=5)
-    with case("random numbers in every .grad before the first call; " + players.label):
-        expect_trajectory(ctx.student, players, calls=2, stale=True)
+    with case("random numbers in every .grad before the first call; " + STALE[0].label):
+        expect_trajectory(ctx.student, *STALE)
 
 
 # --- end to end: learning a 1-D Gaussian ---------------------------------------------------------

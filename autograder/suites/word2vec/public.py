@@ -275,35 +275,36 @@ def numpy_step_parts(W_in, W_out, centers, contexts, negatives):
     return out_ids, coefficients, v, u
 
 
+def stepped_in(W_in, centers, coefficients, u, lr) -> np.ndarray:
+    """W_in after the step with the centres' gradient from ``coefficients`` and context rows ``u``."""
+    new = W_in.copy()
+    np.add.at(new, centers, -lr * np.einsum("bj,bjd->bd", coefficients, u))
+    return new
+
+
+def stepped_out(W_out, out_ids, coefficients, v, lr) -> np.ndarray:
+    """W_out after the step with the contexts' gradients from ``coefficients`` and centre rows ``v``."""
+    new = W_out.copy()
+    np.add.at(new, out_ids, -lr * coefficients[:, :, None] * v[:, None, :])
+    return new
+
+
 def mistaken_steps(W_in, W_out, centers, contexts, negatives, lr) -> list[tuple[np.ndarray, np.ndarray]]:
     """(W_in, W_out) after steps that use parameters already (partly) updated: one table updated,
     then the other's gradient taken with the new rows (gathered again, or the whole gradient
     recomputed), either way round; and SGD pair by pair."""
-    out_ids, coefficients, v, u = numpy_step_parts(W_in, W_out, centers, contexts, negatives)
-    right_in, right_out = W_in.copy(), W_out.copy()
-    np.add.at(right_in, centers, -lr * np.einsum("bj,bjd->bd", coefficients, u))
-    np.add.at(right_out, out_ids, -lr * coefficients[:, :, None] * v[:, None, :])
-    regathered_out = W_out.copy()
-    np.add.at(regathered_out, out_ids, -lr * coefficients[:, :, None] * right_in[centers][:, None, :])
-    regathered_in = W_in.copy()
-    np.add.at(regathered_in, centers, -lr * np.einsum("bj,bjd->bd", coefficients, right_out[out_ids]))
-    steps = [(right_in, regathered_out), (regathered_in, right_out)]
-    for first in ("in", "out"):
-        again_in, again_out = right_in.copy(), right_out.copy()
-        ids, c, v2, u2 = numpy_step_parts(right_in if first == "in" else W_in,
-                                          W_out if first == "in" else right_out, centers, contexts, negatives)
-        if first == "in":
-            again_out = W_out.copy()
-            np.add.at(again_out, ids, -lr * c[:, :, None] * v2[:, None, :])
-        else:
-            again_in = W_in.copy()
-            np.add.at(again_in, centers, -lr * np.einsum("bj,bjd->bd", c, u2))
-        steps.append((again_in, again_out))
-    pair_in, pair_out = W_in.copy(), W_out.copy()
+    ids, c, v, u = numpy_step_parts(W_in, W_out, centers, contexts, negatives)
+    right_in, right_out = stepped_in(W_in, centers, c, u, lr), stepped_out(W_out, ids, c, v, lr)
+    _, c_new_in, v_new, _ = numpy_step_parts(right_in, W_out, centers, contexts, negatives)
+    _, c_new_out, _, u_new = numpy_step_parts(W_in, right_out, centers, contexts, negatives)
+    steps = [(right_in, stepped_out(W_out, ids, c, v_new, lr)), (right_in, stepped_out(W_out, ids, c_new_in, v_new, lr)),
+             (stepped_in(W_in, centers, c, u_new, lr), right_out),
+             (stepped_in(W_in, centers, c_new_out, u_new, lr), right_out)]
+    pair_in, pair_out = W_in, W_out
     for b in range(len(centers)):
-        ids, c, v2, u2 = numpy_step_parts(pair_in, pair_out, centers[b:b + 1], contexts[b:b + 1], negatives[b:b + 1])
-        np.add.at(pair_in, centers[b:b + 1], -lr * np.einsum("bj,bjd->bd", c, u2))
-        np.add.at(pair_out, ids, -lr * c[:, :, None] * v2[:, None, :])
+        pair = (centers[b:b + 1], contexts[b:b + 1], negatives[b:b + 1])
+        ids_b, c_b, v_b, u_b = numpy_step_parts(pair_in, pair_out, *pair)
+        pair_in, pair_out = stepped_in(pair_in, pair[0], c_b, u_b, lr), stepped_out(pair_out, ids_b, c_b, v_b, lr)
     steps.append((pair_in, pair_out))
     return steps
 
