@@ -3,7 +3,8 @@
 # into it when that is missing or pyproject.toml changed since the last install.
 #
 #   bash dev.sh demo    grade the reference solutions and the bundled, partly wrong example
-#   bash dev.sh test    run the project's test suite (what CI runs)
+#   bash dev.sh test    run the project's test suite (CI runs lint, then test)
+#   bash dev.sh lint    run the linter (ruff, configured in pyproject.toml)
 #   bash dev.sh bench   run the benchmarks (ratios against GEMM / PyTorch, measured in one run)
 #   bash dev.sh stubs   regenerate assignments/ from solutions/
 set -euo pipefail
@@ -48,6 +49,7 @@ command=${1:-}
 case "$command" in
     demo)  ensure_venv; exec "$venv/bin/python" -m autograder demo "$@" ;;
     test)  ensure_venv; exec "$venv/bin/python" -m pytest "$@" ;;
+    lint)  ensure_venv; exec "$venv/bin/ruff" check "$@" . ;;
     bench) ensure_venv; exec "$venv/bin/python" benchmarks/run.py "$@" ;;
     stubs) ensure_venv; exec "$venv/bin/python" -m autograder stubs "$@" ;;
     *)

@@ -7,134 +7,60 @@ Exit status: 0 when grading completed, whatever the score; 2 when the grader cou
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import shutil
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
 
 from . import paths
 from .core.report import failure_details, gradescope_results, score_table
-from .core.runner import CheckResult, GraderError, Limits, grade_suite, in_process_doors
-from .suites import ASSIGNMENTS, load_suite
+from .core.results import SubmissionRecord
+from .core.runner import GraderError, Limits
+from .grading import GradingOptions, UsageError, grade_submission
+from .submission import assignments_present, looks_like_a_class
+from .suites import ASSIGNMENTS, UnknownAssignment, chosen_assignments, module_file
 
 EXIT_OK = 0
 EXIT_GRADER = 2
 
 
-class UsageError(Exception):
-    pass
-
-
-def isolated_doors(limits: Limits, submissions: list[Path], preload: Sequence[str] = ()):
-    """Sandboxed workers that can read none of: the grader's package (hidden checks), the
-    reference solutions, the repository's history and tests, and the submissions themselves
-    (each worker gets a copy of its own assignment folder)."""
-    from .isolation.client import worker_doors
-
-    protected = [paths.PACKAGE, paths.solutions_dir(), paths.ROOT / ".git", paths.ROOT / "tests",
-                 *[Path(p).resolve() for p in submissions]]
-    return worker_doors(limits, protected, preload)
-
-
-def grade(
-    submission: Path,
-    assignments: list[str] | None = None,
-    *,
-    public_only: bool = False,
-    solutions: Path | None = None,
-    limits: Limits = Limits(),
-    isolated: bool = True,
-) -> list[CheckResult]:
-    """Grade one submission folder; every check of every chosen assignment gets a result.
-
-    ``isolated`` (the default) runs student code only in sandboxed worker processes; False runs
-    it in this process, as students' local pytest runs do (for debugging the grader only)."""
-    submission = Path(submission)
-    if not submission.is_dir():
-        raise UsageError(f"submission folder {submission} does not exist or is not a folder")
-    names = assignments or list(ASSIGNMENTS)
-    unknown = [n for n in names if n not in ASSIGNMENTS]
-    if unknown:
-        raise UsageError(f"unknown assignment(s) {', '.join(unknown)}; known: {', '.join(ASSIGNMENTS)}")
-    solutions = Path(solutions) if solutions else paths.solutions_dir()
-    from .course import materialize_notebooks
-
-    chosen = list(dict.fromkeys(names))
-    extracted, relabels = materialize_notebooks(submission, chosen)  # notebooks handed in: their code
-    try:
-        results = _grade_folder(extracted or submission, chosen, public_only, solutions, limits, isolated,
-                                protected=[submission.resolve()])
-    finally:
-        if extracted is not None:
-            shutil.rmtree(extracted, ignore_errors=True)
-    for result in results:
-        for copy, original in relabels.items():  # the longest paths come first
-            result.output = result.output.replace(copy, original)
-    return results
-
-
-def _grade_folder(submission: Path, names: list[str], public_only: bool, solutions: Path, limits: Limits,
-                  isolated: bool, protected: list[Path]) -> list[CheckResult]:
-    worker_preload = sorted({m for name in names for m in load_suite(name).worker_preload})
-    open_door = isolated_doors(limits, [submission.resolve(), *protected], worker_preload) if isolated \
-        else in_process_doors
-    if isolated:  # while the fork server starts on another core, import what the checks will need
-        for name in names:
-            for module in load_suite(name).preload:
-                importlib.import_module(module)
-        if "torch" in sys.modules:
-            # The grader's own tensors are tiny (oracles on small cases, short trainings), and the
-            # student's worker runs on the other core: one thread is several times faster here.
-            sys.modules["torch"].set_num_threads(1)
-    results: list[CheckResult] = []
-    for name in names:
-        suite = load_suite(name)
-        if not public_only:
-            if not suite.has_hidden:
-                raise UsageError(f"the hidden checks of {name} are not installed; pass --public-only to grade without them")
-            reference = solutions / suite.module_file
-            if not reference.is_file():
-                raise UsageError(f"reference solution {reference} not found; pass --solutions DIR or --public-only")
-        results += grade_suite(suite, submission, include_hidden=not public_only, solutions_dir=solutions,
-                               limits=limits, open_door=open_door)
-    return results
-
-
-def _print_results(results: list[CheckResult], title: str, details: bool) -> None:
+def _print_record(record: SubmissionRecord, title: str, details: bool) -> None:
+    results = record.results
     print(score_table(results, title))
     if details and any(not r.passed for r in results):
         print("What went wrong")
         print("---------------")
         print(failure_details(results))
-    internal = [r.name for r in results if r.internal_error]
-    if internal:
-        print(f"warning: the grader itself failed on {len(internal)} check(s): {', '.join(internal)}", file=sys.stderr)
+    if record.internal_errors:
+        print(f"warning: the grader itself failed on {len(record.internal_errors)} check(s): "
+              f"{', '.join(record.internal_errors)}", file=sys.stderr)
 
 
-def _looks_like_a_class(folder: Path) -> bool:
-    """A folder of student folders (nbgrader's submitted/ tree), rather than one submission."""
-    def holds_work(path: Path) -> bool:
-        return any((path / n).is_dir() or (path / f"{n}.ipynb").is_file() for n in ASSIGNMENTS)
+def _options(args, assignments=None) -> GradingOptions:
+    return GradingOptions(assignments=tuple(assignments if assignments is not None else args.assignment or ()),
+                          public_only=args.public_only, solutions=args.solutions, limits=limits_from(args),
+                          isolated=not getattr(args, "in_process", False))
 
-    return folder.is_dir() and not holds_work(folder) and any(holds_work(p) for p in folder.iterdir() if p.is_dir())
+
+def _write_json(path: Path, payload: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(payload, indent=2) + "\n")
+    partial.replace(path)  # never a half-written results file
 
 
 def _cmd_grade(args) -> int:
-    if _looks_like_a_class(Path(args.submission)):
+    if looks_like_a_class(Path(args.submission)):
         return _grade_each_student(args)
-    started = time.perf_counter()
-    present = [n for n in ASSIGNMENTS if any((Path(args.submission) / n / f"{n}{ext}").is_file() for ext in (".py", ".ipynb"))]
-    if Path(args.submission).is_dir() and not present:
-        print(f"warning: {args.submission} holds none of {', '.join(f'{n}/{n}.py' for n in ASSIGNMENTS)} "
+    options = _options(args)
+    if Path(args.submission).is_dir() and not assignments_present(Path(args.submission)):
+        print(f"warning: {args.submission} holds none of {', '.join(module_file(n) for n in ASSIGNMENTS)} "
               "(or .ipynb)", file=sys.stderr)
-    results = grade(args.submission, args.assignment, public_only=args.public_only, solutions=args.solutions,
-                    limits=limits_from(args), isolated=not args.in_process)
-    _print_results(results, f"Submission {args.submission}", not args.quiet)
-    if not args.in_process:
+    record = grade_submission(args.submission, options)
+    _print_record(record, f"Submission {args.submission}", not args.quiet)
+    if options.isolated:
         from .isolation.client import shared_zygote
 
         zygote = shared_zygote()
@@ -144,12 +70,7 @@ def _cmd_grade(args) -> int:
     else:
         print("WARNING: student code ran inside the grader (--in-process): no isolation at all", file=sys.stderr)
     if args.json:
-        payload = gradescope_results(results, time.perf_counter() - started)
-        target = Path(args.json)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".partial")
-        partial.write_text(json.dumps(payload, indent=2) + "\n")
-        partial.replace(target)  # never a half-written results file
+        _write_json(Path(args.json), gradescope_results(record.results, record.seconds))
         print(f"wrote {args.json}")
     return EXIT_OK
 
@@ -161,12 +82,12 @@ def _grade_each_student(args) -> int:
                          "to write a results.json per student")
     from .batch import find_submissions
 
+    options = _options(args)
     totals = []
-    for student, folder in find_submissions(Path(args.submission)):
-        results = grade(folder, args.assignment, public_only=args.public_only, solutions=args.solutions,
-                        limits=limits_from(args), isolated=not args.in_process)
-        _print_results(results, f"Student {student} ({folder})", not args.quiet)
-        totals.append((student, sum(r.score for r in results), sum(r.max_score for r in results)))
+    for submission in find_submissions(Path(args.submission)):
+        record = grade_submission(submission.folder, options, student=submission.student)
+        _print_record(record, f"Student {submission.student} ({submission.folder})", not args.quiet)
+        totals.append((submission.student, record.score, record.max_score))
     print("Summary")
     for student, earned, possible in totals:
         print(f"  {student:<30} {earned:g}/{possible:g}")
@@ -174,36 +95,30 @@ def _grade_each_student(args) -> int:
 
 
 def _cmd_grade_batch(args) -> int:
-    from .batch import BatchOptions, find_submissions, grade_batch
+    from .batch import LocalPool, Progress, ResultsFolder, find_submissions, grade_batch, write_csv
 
     root = Path(args.submissions)
     if not root.is_dir():
         raise UsageError(f"submissions folder {root} does not exist or is not a folder")
-    names = tuple(dict.fromkeys(args.assignment or ASSIGNMENTS))
-    unknown = [n for n in names if n not in ASSIGNMENTS]
-    if unknown:
-        raise UsageError(f"unknown assignment(s) {', '.join(unknown)}; known: {', '.join(ASSIGNMENTS)}")
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    solutions = Path(args.solutions) if args.solutions else paths.solutions_dir()
-    if not args.public_only:
-        for name in names:
-            if not (solutions / name / f"{name}.py").is_file():
-                raise UsageError(f"reference solution {solutions / name / f'{name}.py'} not found")
+    options = _options(args)
+    options.check_installed()
     json_dir = Path(args.json_dir) if args.json_dir else Path(args.out).with_suffix("").with_name(
         Path(args.out).stem + "-results")
-    options = BatchOptions(names, args.public_only, solutions, limits_from(args))
-    count = len(find_submissions(root))
-    print(f"Grading {count} submissions in {root} with {args.jobs} job(s); results in {json_dir}/", file=sys.stderr)
+    submissions = find_submissions(root)
+    print(f"Grading {len(submissions)} submissions in {root} with {args.jobs} job(s); results in {json_dir}/",
+          file=sys.stderr)
     started = time.perf_counter()
     try:
-        rows = grade_batch(root, jobs=args.jobs, out=Path(args.out), json_dir=json_dir, options=options,
-                           regrade=args.regrade)
+        rows = grade_batch(submissions, LocalPool(args.jobs), ResultsFolder(json_dir), options=options,
+                           regrade=args.regrade, progress=Progress(len(submissions)))
     except KeyboardInterrupt:
         print("interrupted: the submissions graded so far are kept; run the same command to resume",
               file=sys.stderr)
         return 130
-    failed = [r["student"] for r in rows if "error" in r]
+    write_csv(Path(args.out), rows, options.assignments)
+    failed = [r.student for r in rows if not r.graded]
     elapsed = time.perf_counter() - started
     print(f"wrote {args.out}: {len(rows)} students, {elapsed:.1f} s"
           + (f"; NOT graded (grader errors): {', '.join(failed)}" if failed else ""))
@@ -215,25 +130,22 @@ def _cmd_demo(args) -> int:
     print("=" * 72)
     print("1. The reference solutions (solutions/): every check should pass.")
     print("=" * 72)
-    _print_results(grade(paths.solutions_dir()), "Submission solutions/", details=True)
+    _print_record(grade_submission(paths.solutions_dir()), "Submission solutions/", details=True)
     print("=" * 72)
     print(f"2. A partly wrong example submission ({example.relative_to(paths.ROOT)}/).")
     print("=" * 72)
-    _print_results(grade(example), f"Submission {example.relative_to(paths.ROOT)}/", details=True)
+    _print_record(grade_submission(example), f"Submission {example.relative_to(paths.ROOT)}/", details=True)
     return EXIT_OK
 
 
 def _cmd_nbgrader_course(args) -> int:
     from .course import write_course
 
-    try:
-        written = write_course(Path(args.root), args.assignment or list(ASSIGNMENTS), course_id=args.course_id,
-                               timeout=args.cell_timeout)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
+    names = _chosen(args.assignment)
+    written = write_course(Path(args.root), names, course_id=args.course_id, timeout=args.cell_timeout)
     for path in written:
         print(f"wrote {Path(args.root) / path}")
-    for name in args.assignment or ASSIGNMENTS:  # nbgrader takes one assignment at a time
+    for name in names:  # nbgrader takes one assignment at a time
         print(f"next: cd {args.root} && nbgrader generate_assignment {name} --force")
     return EXIT_OK
 
@@ -260,11 +172,18 @@ def _cmd_bundle(args) -> int:
     from .release import write_bundle
 
     try:
-        files = write_bundle(Path(args.out), args.assignment or list(ASSIGNMENTS))
-    except (FileExistsError, ValueError) as error:
+        files = write_bundle(Path(args.out), _chosen(args.assignment))
+    except FileExistsError as error:
         raise UsageError(str(error)) from None
     print(f"wrote the student bundle ({len(files)} files) to {args.out}")
     return EXIT_OK
+
+
+def _chosen(names) -> tuple[str, ...]:
+    try:
+        return chosen_assignments(names)
+    except UnknownAssignment as error:
+        raise UsageError(str(error)) from None
 
 
 def add_limit_options(parser: argparse.ArgumentParser, in_process: bool = True) -> None:
@@ -313,7 +232,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     gb = commands.add_parser("grade-batch", help="grade every submission of a class, in parallel, resumably")
     gb.add_argument("submissions", type=Path, help="folder with one sub-folder per student")
-    gb.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel graders (default: CPUs, %(default)s)")
+    gb.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                    help="parallel graders (default: CPUs, %(default)s)")
     gb.add_argument("--out", type=Path, default=Path("grades.csv"), help="the CSV to write (default %(default)s)")
     gb.add_argument("--json-dir", type=Path, metavar="DIR",
                    help="per-student results.json folder (default: next to --out, <name>-results/)")

@@ -8,9 +8,8 @@ worth the points of its checks, hidden checks inside ``### BEGIN HIDDEN TESTS``)
 whole nbgrader course directory. Nothing else goes into ``source/``: nbgrader would copy any
 other file to students as it is.
 
-``notebook_module`` goes the other way: the setup and solution cells of a (submitted) notebook
-as a Python module, so that ``python -m autograder grade`` grades notebooks exactly like ``.py``
-files, isolated, without Jupyter.
+The other way, from a submitted notebook back to a module to grade, is grading's business:
+:mod:`autograder.submission`.
 """
 
 from __future__ import annotations
@@ -18,14 +17,12 @@ from __future__ import annotations
 import ast
 import importlib
 import json
-import re
 import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import paths
-from .suites import ASSIGNMENTS, load_suite
+from .suites import ASSIGNMENTS, chosen_assignments, load_suite
 
 NBGRADER_CONFIG = '''\
 """nbgrader configuration, written by `python -m autograder nbgrader-course`."""
@@ -103,7 +100,8 @@ def build_notebook(assignment: str, solutions: Path | None = None) -> dict:
              _cell("code", header, autograder={"role": "setup"})]
     for function in suite.functions:
         points = sum(c.points for c in suite.checks() if c.function == function)
-        cells.append(_cell("markdown", content.SECTIONS[function], nbgrader=_nbgrader(f"about_{function}", locked=True)))
+        cells.append(_cell("markdown", content.SECTIONS[function],
+                           nbgrader=_nbgrader(f"about_{function}", locked=True)))
         cells.append(_cell("code", bodies[function], autograder={"role": "solution", "function": function},
                            nbgrader=_nbgrader(function, solution=True)))
         cells.append(_cell("code", TEST_CELL.format(assignment=assignment, function=function),
@@ -132,12 +130,11 @@ def write_course(root: Path, assignments: Sequence[str] = ASSIGNMENTS, *, course
                  timeout: int = 300, solutions: Path | None = None) -> list[str]:
     """nbgrader_config.py and source/<assignment>/<assignment>.ipynb under ``root``."""
     root = Path(root).resolve()
-    unknown = [a for a in assignments if a not in ASSIGNMENTS]
-    if unknown:
-        raise ValueError(f"unknown assignment(s): {', '.join(unknown)}")
+    assignments = chosen_assignments(assignments)
     root.mkdir(parents=True, exist_ok=True)
     written = ["nbgrader_config.py"]
-    (root / "nbgrader_config.py").write_text(NBGRADER_CONFIG.format(course_id=course_id, root=str(root), timeout=timeout))
+    config = NBGRADER_CONFIG.format(course_id=course_id, root=str(root), timeout=timeout)
+    (root / "nbgrader_config.py").write_text(config)
     for assignment in assignments:
         folder = root / "source" / assignment
         if folder.exists():
@@ -162,59 +159,3 @@ def fill_notebook(notebook: dict, module_source: str) -> dict:
         elif role.get("role") == "setup":
             cell["source"] = header
     return notebook
-
-
-# --- notebooks back into modules ----------------------------------------------------------------
-
-_MAGIC = re.compile(r"^\s*[%!]")
-
-
-def notebook_module(notebook: dict) -> str:
-    """The code of a notebook's setup and solution cells, as one module (IPython magics and
-    shell escapes dropped). Other cells (tests, experiments) are left out."""
-    parts = []
-    for number, cell in enumerate(notebook.get("cells", []), start=1):
-        if cell.get("cell_type") != "code":
-            continue
-        metadata = cell.get("metadata", {})
-        role = metadata.get("autograder", {}).get("role")
-        if role not in ("setup", "solution") and not metadata.get("nbgrader", {}).get("solution"):
-            continue
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else source
-        code = "\n".join(line for line in source.splitlines() if not _MAGIC.match(line))
-        parts.append(f"# ---- notebook cell {number} ----\n{code}\n")
-    return "\n\n".join(parts)
-
-
-def materialize_notebooks(submission: Path, assignments: Sequence[str]) -> tuple[Path | None, dict[str, str]]:
-    """For assignments handed in as notebooks (``<a>/<a>.ipynb``, or ``<a>.ipynb`` in a flat
-    folder) and not as ``.py``, a temporary copy of the submission with ``<a>/<a>.py`` extracted
-    from the notebook. Returns (copy or None, {path in the copy: what to call it in messages})."""
-    def notebook_of(a: str) -> Path | None:  # <a>/<a>.ipynb, or a flat folder of notebooks: <a>.ipynb
-        for path in (submission / a / f"{a}.ipynb", submission / f"{a}.ipynb"):
-            if path.is_file():
-                return path
-        return None
-
-    notebooks = {a: notebook_of(a) for a in assignments if not (submission / a / f"{a}.py").is_file()}
-    notebooks = {a: path for a, path in notebooks.items() if path is not None}
-    if not notebooks:
-        return None, {}
-    copy = Path(tempfile.mkdtemp(prefix="autograder-notebooks-"))
-    names = {}
-    for assignment in assignments:
-        source = submission / assignment
-        if source.is_dir():
-            shutil.copytree(source, copy / assignment, symlinks=True,
-                            ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
-    for assignment, notebook_path in notebooks.items():
-        module = copy / assignment / f"{assignment}.py"
-        module.parent.mkdir(exist_ok=True)
-        try:
-            module.write_text(notebook_module(json.loads(notebook_path.read_text())))
-        except (ValueError, UnicodeDecodeError) as error:
-            module.write_text(f"raise SyntaxError({f'{notebook_path.name} is not a readable notebook: {error}'!r})\n")
-        names[str(module)] = f"{notebook_path} (its solution cells)"
-    names[str(copy)] = str(submission)
-    return copy, names

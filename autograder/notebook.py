@@ -25,8 +25,9 @@ import warnings
 from pathlib import Path
 
 from .core.door import InProcessDoor
-from .core.report import format_points
-from .core.runner import CheckResult, Limits, run_check
+from .core.report import format_points, result_text
+from .core.results import CheckResult
+from .core.runner import Limits, run_check
 from .suites import load_suite
 
 __all__ = ["NotebookChecks"]
@@ -87,7 +88,7 @@ class NotebookChecks:
             mark = "PASS" if r.passed else "FAIL"
             print(f"  {mark} {r.check.name:<40} {format_points(r.score)}/{format_points(r.max_score)}")
             if not r.passed:
-                for line in r.output.splitlines():
+                for line in result_text(r).splitlines():
                     print(f"       {line}")
 
     def public(self) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
-ASSIGNMENTS = ROOT / "assignments"
+STUBS = ROOT / "assignments"  # the generated student stubs (python -m autograder stubs)
 EXAMPLES = ROOT / "examples"
 
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import paths
-from .suites import ASSIGNMENTS
+from .suites import ASSIGNMENTS, chosen_assignments, module_file
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -43,7 +43,10 @@ BUNDLE_MODULES = (
     "core/door.py",
     "core/gradcheck.py",
     "core/loader.py",
+    "core/memo.py",
+    "core/plain.py",
     "core/report.py",
+    "core/results.py",
     "core/runner.py",
     "core/tolerances.py",
     "core/torch_builders.py",
@@ -112,7 +115,8 @@ def make_stub(source: str, filename: str = "<source>") -> str:
             name = max(enclosing, key=lambda f: f[0])[2]  # the innermost function
             indent = lines[begin][: len(lines[begin]) - len(lines[begin].lstrip())]
             out.append(f"{indent}# YOUR CODE HERE\n")
-            out.append(f'{indent}raise NotImplementedError("{name} is not implemented yet: replace this line with your code.")\n')
+            out.append(f'{indent}raise NotImplementedError("{name} is not implemented yet: '
+                       'replace this line with your code.")\n')
         cursor = end + 1
     out.extend(lines[cursor:])
     stub = re.sub(r"\n{4,}", "\n\n\n", "".join(out))
@@ -124,15 +128,15 @@ def expected_assignments(solutions: Path, names: Sequence[str] = ASSIGNMENTS) ->
     """Relative path -> text of every file ``assignments/`` must hold."""
     files = {"conftest.py": CONFTEST}
     for name in names:
-        source_path = solutions / name / f"{name}.py"
-        files[f"{name}/{name}.py"] = make_stub(source_path.read_text(), str(source_path))
+        source_path = solutions / module_file(name)
+        files[module_file(name)] = make_stub(source_path.read_text(), str(source_path))
     return files
 
 
 def write_assignments(solutions: Path | None = None, target: Path | None = None) -> list[str]:
     """Regenerate the stubs; returns the relative paths written."""
     solutions = solutions or paths.solutions_dir()
-    target = target or paths.ASSIGNMENTS
+    target = target or paths.STUBS
     files = expected_assignments(solutions)
     for relative, text in files.items():
         path = target / relative
@@ -144,7 +148,7 @@ def write_assignments(solutions: Path | None = None, target: Path | None = None)
 def assignments_drift(solutions: Path | None = None, target: Path | None = None) -> list[str]:
     """Files of ``target`` that differ from (or are missing against) what the generator writes."""
     solutions = solutions or paths.solutions_dir()
-    target = target or paths.ASSIGNMENTS
+    target = target or paths.STUBS
     drift = []
     for relative, text in expected_assignments(solutions).items():
         path = target / relative
@@ -260,11 +264,9 @@ def write_bundle(out: Path, names: Sequence[str] = ASSIGNMENTS, solutions: Path 
     """Write the student bundle for ``names`` into ``out`` (which must not exist or be empty)."""
     solutions = solutions or paths.solutions_dir()
     out = Path(out)
+    names = chosen_assignments(names)
     if out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out} exists and is not empty; choose a new folder")
-    unknown = [n for n in names if n not in ASSIGNMENTS]
-    if unknown:
-        raise ValueError(f"unknown assignment(s): {', '.join(unknown)}")
     files = {
         "README.md": STUDENT_README.format(assignments=", ".join(names)),
         "requirements.txt": REQUIREMENTS,

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from .core.report import format_points, score_table
-from .core.runner import CheckResult, Limits, run_check
+from .core.report import format_points, result_text, score_table
+from .core.runner import Limits, result_without_running, run_check
 from .suites import ASSIGNMENTS, load_suite
 
 __all__ = ["pytest_collect_file", "pytest_terminal_summary"]
 
 _RESULTS = pytest.StashKey[list]()
-_BROKEN_IMPORTS = pytest.StashKey[dict]()  # module path -> output of its failed import
+_BROKEN_IMPORTS = pytest.StashKey[dict]()  # module path -> the failure of its import
 
 
 def pytest_collect_file(file_path: Path, parent):
@@ -47,14 +47,14 @@ class CheckItem(pytest.Item):
     def runtest(self) -> None:
         broken = self.config.stash.setdefault(_BROKEN_IMPORTS, {})
         if self.path in broken:  # importing is deterministic: a hang at import is paid once
-            result = CheckResult(self.check, 0.0, broken[self.path], 0.0, import_failed=True)
+            result = result_without_running(self.check, broken[self.path])
         else:
             result = run_check(self.check, self.path, limits=Limits())
             if result.import_failed:
-                broken[self.path] = result.output
+                broken[self.path] = result.failure
         self.config.stash.setdefault(_RESULTS, []).append(result)
         if not result.passed:
-            raise CheckFailed(result.output)
+            raise CheckFailed(result_text(result))
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, CheckFailed):

@@ -1,18 +1,19 @@
-"""The grader's own training loop (trusted code): mini-batch SGD of a linear classifier whose
-loss and gradient come from a function — the student's, through the door, or an oracle's.
-End-to-end checks train twice, the same way, and compare test accuracies."""
+"""The grader's own training loops (trusted code): mini-batch SGD of a linear classifier whose
+loss and gradient come from a function — the student's, through the door, or an oracle's — and
+the notes' momentum update for the networks of nn, conv and lstm. End-to-end checks train twice,
+the same way, and compare the results."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 
 import numpy as np
 
+from .core.memo import once
 from .datasets import digits_split
 
 
-@lru_cache(maxsize=4)
+@once
 def _digits_problem(seed: int) -> tuple[np.ndarray, ...]:
     X_train, y_train, X_test, y_test = digits_split(seed=seed, test_size=500)
     add_bias = lambda X: np.hstack([X / 16.0, np.ones((len(X), 1))])  # noqa: E731 - pixels to [0, 1]
@@ -45,3 +46,30 @@ def sgd(loss: LossFunction, X: np.ndarray, y: np.ndarray, classes: int, *, reg: 
 
 def accuracy(W: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(np.argmax(X @ W, axis=1) == y))
+
+
+Parameters = dict[str, np.ndarray]
+
+
+def momentum_step(w, dw, w_prev, lr, momentum):
+    """The notes' update, w_{t+1} = w_t - lr * dL/dw + momentum * (w_t - w_{t-1}) (the contract)."""
+    smoothing = momentum * (w - w_prev)
+    return w - lr * dw + smoothing
+
+
+def momentum_descent(params: Parameters, gradients: Callable[[Parameters], Parameters], *, steps: int,
+                     learning_rate: float, momentum: float, update: Callable = momentum_step,
+                     after_step: Callable[[Parameters], None] | None = None) -> Parameters:
+    """``steps`` steps of ``update(w, dw, w_prev, lr, momentum)`` (the notes' momentum update
+    unless a student's is given) for every parameter, from ``w_prev = w``. ``gradients(params)``
+    gives the gradients of one step (it draws its own mini-batch); ``after_step(params)`` may
+    look at the parameters after each step (and raise)."""
+    previous = {k: v.copy() for k, v in params.items()}
+    for _ in range(steps):
+        grads = gradients(params)
+        updated = {k: np.asarray(update(params[k], grads[k], previous[k], learning_rate, momentum), dtype=np.float64)
+                   for k in params}
+        previous, params = params, updated
+        if after_step is not None:
+            after_step(params)
+    return params

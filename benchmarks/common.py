@@ -12,9 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def blas_report() -> str:
     """Which BLAS kernels NumPy (and PyTorch) run on, read from the loaded libraries."""
-    from threadpoolctl import threadpool_info
-
     import numpy as np
+    from threadpoolctl import threadpool_info
 
     lines = [f"NumPy {np.__version__}; OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}"]
     for pool in threadpool_info():

@@ -7,7 +7,6 @@ go quiet before the other one is timed). Goals: forward <= 2x, backward <= 2.5x 
 from __future__ import annotations
 
 import numpy as np
-
 from common import reference, settled
 
 SHAPES = [((64, 3, 32, 32), (32, 3, 3, 3)), ((16, 64, 16, 16), (64, 64, 3, 3))]
@@ -21,7 +20,8 @@ def run(rounds: int = 5, shapes=SHAPES, settle: float = 0.3) -> dict:
     conv = reference("conv")
     rng = np.random.default_rng(0)
     ratios = {}
-    print(f"convolution and pooling, float64, median of {rounds} x 5 calls (PyTorch {torch.get_num_threads()} threads):")
+    threads = torch.get_num_threads()
+    print(f"convolution and pooling, float64, median of {rounds} x 5 calls (PyTorch {threads} threads):")
     for x_shape, w_shape in shapes:
         x, w, b = rng.normal(size=x_shape), rng.normal(size=w_shape), rng.normal(size=w_shape[0])
         out, cache = conv.conv_forward(x, w, b, 1, 1)
@@ -54,7 +54,8 @@ def run(rounds: int = 5, shapes=SHAPES, settle: float = 0.3) -> dict:
             ours, theirs = medians[f"{layer}/reference"], medians[f"{layer}/PyTorch"]
             ratio = ours / theirs
             ratios[(x_shape, layer)] = ratio
-            goal = f" (goal <= {GOALS[layer]}x: {'met' if ratio <= GOALS[layer] else 'MISSED'})" if layer in GOALS else ""
+            met = layer in GOALS and ratio <= GOALS[layer]
+            goal = f" (goal <= {GOALS[layer]}x: {'met' if met else 'MISSED'})" if layer in GOALS else ""
             print(f"    {layer:<14} reference {ours * 1e3:8.2f} ms  PyTorch {theirs * 1e3:8.2f} ms  "
                   f"ratio {ratio:5.2f}{goal}")
     return ratios

@@ -5,7 +5,6 @@ Goal: at most 1.3x the GEMM."""
 from __future__ import annotations
 
 import numpy as np
-
 from common import interleaved, reference
 
 GOAL = 1.3

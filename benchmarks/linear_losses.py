@@ -5,7 +5,6 @@ measured in the same run."""
 from __future__ import annotations
 
 import numpy as np
-
 from common import interleaved, reference
 
 

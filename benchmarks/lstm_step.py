@@ -5,7 +5,6 @@ weight), in blocks taking turns in the same run (see ``common.settled``). Goal: 
 from __future__ import annotations
 
 import numpy as np
-
 from common import reference, settled
 
 GOAL = 1.5

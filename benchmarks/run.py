@@ -32,7 +32,8 @@ QUICK = {"knn_distances": {"repeats": 1, "N": 50, "M": 200, "D": 64},
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", metavar="NAME", help=f"benchmarks to run (default all: {', '.join(BENCHMARKS)})")
+    parser.add_argument("names", nargs="*", metavar="NAME",
+                        help=f"benchmarks to run (default all: {', '.join(BENCHMARKS)})")
     parser.add_argument("--quick", action="store_true", help="small sizes, one repeat: a smoke test")
     args = parser.parse_args(argv)
     unknown = [n for n in args.names if n not in BENCHMARKS]

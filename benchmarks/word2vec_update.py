@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 
 import numpy as np
-
 from common import reference
 
 GOAL = 0.25

@@ -122,7 +122,8 @@ def test_attack_gains_nothing_and_harms_nothing(attack: Path, tmp_path: Path, ba
     else:
         assert expected == "lower" and score < base_score
     others = [t for t in payload["tests"] if not t["name"].startswith("knn/")]
-    assert others and all(t["status"] == "passed" for t in others), [t["name"] for t in others if t["status"] != "passed"]
+    failing = [t["name"] for t in others if t["status"] != "passed"]
+    assert others and not failing, failing
     for assignment, text in siblings.items():
         assert (submission / assignment / f"{assignment}.py").read_text() == text
     assert snapshot(ROOT) == repository, "the repository changed"

@@ -7,7 +7,6 @@ import json
 import shutil
 
 import pytest
-
 from conftest import ROOT, SUBMISSIONS, run_cli
 
 KINDS = {
@@ -49,7 +48,8 @@ def test_grades_a_class_the_same_way_with_any_number_of_jobs(klass, tmp_path):
     _, one = batch(klass, tmp_path / "one.csv", "--jobs", "1")
     _, two = batch(klass, tmp_path / "two.csv", "--jobs", "2")
     assert one == two
-    assert {r["student"]: r["knn"] for r in one} == {"alice": "30", "bob": "19", "carol": "0", "dave": "24", "erin": "0"}
+    assert {r["student"]: r["knn"] for r in one} == {"alice": "30", "bob": "19", "carol": "0", "dave": "24",
+                                                     "erin": "0"}
     assert all(r["total"] == r["knn"] and r["status"] == "ok" for r in one)
     assert results(tmp_path / "one-results") == results(tmp_path / "two-results")
     assert json.loads((tmp_path / "one-results" / "alice.json").read_text())["score"] == 30
@@ -66,7 +66,8 @@ def test_resumes_and_regrades_only_what_changed(klass, tmp_path):
     proc, rows = batch(klass, out, "--jobs", "2")
     assert "(4 unchanged, skipped)" in proc.stderr
     assert {r["student"]: r["knn"] for r in rows}["carol"] == "30"
-    changed = {p.name for p in (tmp_path / "grades-results").glob("*.json") if graded.get(p.name) != p.stat().st_mtime_ns}
+    changed = {p.name for p in (tmp_path / "grades-results").glob("*.json")
+               if graded.get(p.name) != p.stat().st_mtime_ns}
     assert changed == {"carol.json", "carol.meta.json"}
     proc, _ = batch(klass, out, "--jobs", "2", "--regrade")
     assert "(0 unchanged, skipped)" in proc.stderr

@@ -8,10 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from autograder.cli import grade
-from autograder.suites import ASSIGNMENTS, load_suite
 from conftest import BUGBANK, module_constants, overlay_submission
+
+from autograder.core.report import result_text
+from autograder.grading import GradingOptions, grade_submission
+from autograder.suites import ASSIGNMENTS, load_suite
 
 CASES = sorted(p for assignment in ASSIGNMENTS for p in (BUGBANK / assignment).glob("*.py"))
 
@@ -39,13 +40,15 @@ def test_bug_loses_exactly_the_expected_checks(path: Path, tmp_path: Path):
     expected = constants["FAILS"]
     names = {c.name for c in load_suite(assignment).checks()}
     assert expected <= names, f"FAILS names unknown checks: {expected - names}"
-    results = grade(overlay_submission(tmp_path, assignment, path), [assignment])
+    results = grade_submission(overlay_submission(tmp_path, assignment, path), GradingOptions((assignment,))).results
     failed = {r.check.name for r in results if not r.passed}
     assert not [r.name for r in results if r.internal_error], "the grader itself failed"
-    report = "\n".join(f"{r.check.name}: {r.output.splitlines()[:3]}" for r in results if not r.passed)
+    report = "\n".join(f"{r.check.name}: {result_text(r).splitlines()[:3]}" for r in results if not r.passed)
     assert failed == expected, (
         f"unexpected failures: {sorted(failed - expected)}; unexpected passes: {sorted(expected - failed)}\n{report}"
     )
     for check, hint in constants.get("HINTS", {}).items():
-        output = next(r.output for r in results if r.check.name == check)
+        result = next(r for r in results if r.check.name == check)
+        output = result_text(result)
         assert "Hint:" in output and hint in output, f"{check} should hint {hint!r}; it said:\n{output}"
+        assert result.failure.hint_id, f"{check}: the hint has no id"

@@ -6,11 +6,10 @@ import json
 
 import jsonschema
 import pytest
-
-from autograder.suites import load_suite
 from conftest import ROOT, run_cli
 
-from autograder.suites import ASSIGNMENTS
+from autograder.core.results import KINDS
+from autograder.suites import ASSIGNMENTS, load_suite
 
 KNN_POINTS = sum(c.points for c in load_suite("knn").checks())
 KNN_CHECKS = len(load_suite("knn").checks())
@@ -40,6 +39,18 @@ RESULTS_SCHEMA = {
                     "status": {"enum": ["passed", "failed"]},
                     "output": {"type": "string"},
                     "visibility": {"enum": ["hidden", "after_due_date", "after_published", "visible"]},
+                    "extra_data": {  # a failed test's failure, as data (autograder.core.results.Failure)
+                        "type": "object",
+                        "required": ["kind", "function", "hint_id"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "kind": {"enum": sorted(KINDS)},
+                            "function": {"type": ["string", "null"]},
+                            "hint_id": {"type": ["string", "null"], "pattern": "^[a-z0-9_]+/[a-z0-9_]+$"},
+                            "case": {"type": "string"},
+                            "numbers": {"type": "object"},
+                        },
+                    },
                 },
             },
         },
@@ -54,6 +65,8 @@ def grade_json(tmp_path, *args):
     payload = json.loads(out.read_text())
     jsonschema.validate(payload, RESULTS_SCHEMA)
     assert payload["score"] == pytest.approx(sum(t["score"] for t in payload["tests"]))
+    for test in payload["tests"]:  # a failed test says why as data, a passed one has nothing to say
+        assert ("extra_data" in test) == (test["status"] == "failed"), test
     return proc, payload
 
 

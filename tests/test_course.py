@@ -12,11 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from autograder.course import build_notebook, fill_notebook, notebook_json, notebook_module, write_course
-from autograder.release import solution_lines, write_bundle
-from autograder.suites import ASSIGNMENTS, load_suite
 from conftest import ROOT, SOLUTIONS, run_cli
+
+from autograder.course import build_notebook, fill_notebook, notebook_json, write_course
+from autograder.release import solution_lines, write_bundle
+from autograder.submission import notebook_module
+from autograder.suites import ASSIGNMENTS, load_suite
 
 BIN = str(Path(sys.executable).parent)
 ENV = {**os.environ, "PATH": BIN + os.pathsep + os.environ.get("PATH", "")}  # nbgrader runs `alembic` by name
@@ -40,7 +41,8 @@ def execute(notebook: dict, cwd: Path, extra_path: Path | None = None) -> dict:
 
     node = nbformat.reads(json.dumps(notebook), as_version=4)
     env = dict(ENV, MPLBACKEND="module://matplotlib_inline.backend_inline")
-    NotebookClient(node, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute(env=env)
+    client = NotebookClient(node, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(cwd)}})
+    client.execute(env=env)
     return json.loads(nbformat.writes(node))
 
 
@@ -70,8 +72,10 @@ def test_notebook_has_a_solution_and_a_test_cell_per_function(assignment):
 
 def test_notebook_module_takes_setup_and_solution_cells_only():
     notebook = {"cells": [
-        {"cell_type": "code", "metadata": {"autograder": {"role": "setup"}}, "source": "import numpy as np\n%matplotlib inline"},
-        {"cell_type": "code", "metadata": {"nbgrader": {"solution": True}}, "source": ["def f(x):\n", "    return x\n"]},
+        {"cell_type": "code", "metadata": {"autograder": {"role": "setup"}},
+         "source": "import numpy as np\n%matplotlib inline"},
+        {"cell_type": "code", "metadata": {"nbgrader": {"solution": True}},
+         "source": ["def f(x):\n", "    return x\n"]},
         {"cell_type": "code", "metadata": {"nbgrader": {"grade": True}}, "source": "assert f(1) == 1"},
         {"cell_type": "code", "metadata": {}, "source": "print(f(2))"},
         {"cell_type": "markdown", "metadata": {}, "source": "text"},
@@ -132,7 +136,8 @@ def test_nbgrader_round_trip(tmp_path):
     for student, module in handed_in.items():
         folder = course / "submitted" / student / "knn"
         folder.mkdir(parents=True)
-        (folder / "knn.ipynb").write_text(json.dumps(release if module is None else fill_notebook(release, module.read_text())))
+        handed_in = release if module is None else fill_notebook(release, module.read_text())
+        (folder / "knn.ipynb").write_text(json.dumps(handed_in))
         (folder / "timestamp.txt").write_text("2026-11-27 12:00:00.000000 UTC")
     nbgrader(course, "autograde", "knn", "--create")
     nbgrader(course, "export", "--to", str(tmp_path / "grades.csv"))
@@ -162,7 +167,8 @@ def test_nbgrader_round_trip(tmp_path):
     assert proc.returncode == 0 and "Total" in proc.stdout and "19/30" in proc.stdout
     raising = tmp_path / "raising" / "knn"  # a traceback names the notebook, not a temporary copy
     raising.mkdir(parents=True)
-    broken = (SOLUTIONS / "knn" / "knn.py").read_text() + "\n\ndef cross_validate_k(X, y, k_choices, num_folds=5):\n    raise ValueError('boom')\n"
+    broken = ((SOLUTIONS / "knn" / "knn.py").read_text()
+              + "\n\ndef cross_validate_k(X, y, k_choices, num_folds=5):\n    raise ValueError('boom')\n")
     (raising / "knn.ipynb").write_text(json.dumps(fill_notebook(release, broken)))
     proc = run_cli("grade", str(raising.parent), "--assignment", "knn")
     assert f'File "{raising / "knn.ipynb"} (its solution cells)", line' in proc.stdout, proc.stdout[-1500:]
@@ -184,7 +190,8 @@ def test_nbgrader_round_trip(tmp_path):
             folder = course / "submitted" / student / assignment
             folder.mkdir(parents=True)
             source = (SOLUTIONS / assignment / f"{assignment}.py").read_text()
-            (folder / f"{assignment}.ipynb").write_text(json.dumps(fill_notebook(release, source) if student == "ref" else release))
+            handed_in = fill_notebook(release, source) if student == "ref" else release
+            (folder / f"{assignment}.ipynb").write_text(json.dumps(handed_in))
             (folder / "timestamp.txt").write_text("2026-11-27 12:00:00.000000 UTC")
         nbgrader(course, "autograde", assignment, "--create")
     nbgrader(course, "export", "--to", str(tmp_path / "all.csv"))
@@ -192,7 +199,8 @@ def test_nbgrader_round_trip(tmp_path):
         rows = [r for r in csv.DictReader(f) if r["assignment"] != "knn" and r["student_id"] in ("ref", "stub")]
     full = {a: sum(c.points for c in load_suite(a).checks()) for a in ASSIGNMENTS}
     assert {(r["assignment"], r["student_id"]): float(r["raw_score"]) for r in rows} == {
-        **{(a, "ref"): full[a] for a in ASSIGNMENTS if a != "knn"}, **{(a, "stub"): 0.0 for a in ASSIGNMENTS if a != "knn"}}
+        **{(a, "ref"): full[a] for a in ASSIGNMENTS if a != "knn"},
+        **{(a, "stub"): 0.0 for a in ASSIGNMENTS if a != "knn"}}
 
     # Feedback shows results, never the hidden checks' code.
     nbgrader(course, "generate_feedback", "knn")
@@ -219,4 +227,5 @@ def test_release_notebook_runs_for_a_student_with_the_bundle_only(tmp_path):
             assert not [o for o in outputs if o["output_type"] == "error" or o.get("name") == "stderr"], outputs
             text = "".join("".join(o.get("text", "")) for o in outputs)
             assert "is not implemented yet" in text and "hidden" not in text
-            assert [float("".join(o["data"]["text/plain"])) for o in outputs if o["output_type"] == "execute_result"] == [0.0]
+            values = [o for o in outputs if o["output_type"] == "execute_result"]
+            assert [float("".join(o["data"]["text/plain"])) for o in values] == [0.0]

@@ -31,7 +31,8 @@ BUGGY = [
     ("sigmoid without (1 - s)", lambda x: sigmoid(x), 0, lambda d, x: d * sigmoid(x)),
     ("affine dw ignores dout", affine, 1, lambda d, x, w, b: x.reshape(x.shape[0], -1).T @ np.ones_like(d)),
     ("affine db as mean", affine, 2, lambda d, x, w, b: d.mean(axis=0)),
-    ("affine dx with w instead of w.T", affine, 0, lambda d, x, w, b: (d @ w[:5, :5] @ np.ones((5, 6))).reshape(x.shape)),
+    ("affine dx with w instead of w.T", affine, 0,
+     lambda d, x, w, b: (d @ w[:5, :5] @ np.ones((5, 6))).reshape(x.shape)),
     ("sigmoid with -s(1 - s)", lambda x: sigmoid(x), 0, lambda d, x: -d * sigmoid(x) * (1 - sigmoid(x))),
 ]
 

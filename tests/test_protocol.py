@@ -58,8 +58,10 @@ def forged(header: dict, blobs: bytes = b"") -> bytes:
 
 BAD_FRAMES = {
     "object dtype": forged({"blobs": [8], "body": {"__nd__": 0, "dtype": "|O", "shape": [1]}}, b"\0" * 8),
-    "structured dtype": forged({"blobs": [8], "body": {"__nd__": 0, "dtype": "[('a', '<f8')]", "shape": [1]}}, b"\0" * 8),
-    "shape does not match bytes": forged({"blobs": [8], "body": {"__nd__": 0, "dtype": "<f8", "shape": [2]}}, b"\0" * 8),
+    "structured dtype": forged({"blobs": [8], "body": {"__nd__": 0, "dtype": "[('a', '<f8')]", "shape": [1]}},
+                               b"\0" * 8),
+    "shape does not match bytes": forged({"blobs": [8], "body": {"__nd__": 0, "dtype": "<f8", "shape": [2]}},
+                                         b"\0" * 8),
     "negative dimension": forged({"blobs": [8], "body": {"__nd__": 0, "dtype": "<f8", "shape": [-1]}}, b"\0" * 8),
     "blob index out of range": forged({"blobs": [8], "body": {"__nd__": 3, "dtype": "<f8", "shape": [1]}}, b"\0" * 8),
     "blobs do not add up": forged({"blobs": [9], "body": None}, b"\0" * 8),

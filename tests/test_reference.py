@@ -7,7 +7,6 @@ import importlib.util
 
 import numpy as np
 import pytest
-
 from conftest import SOLUTIONS
 
 

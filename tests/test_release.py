@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import ast
 import shutil
-from pathlib import Path
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from conftest import ROOT, SOLUTIONS
 
 from autograder.release import (
     BEGIN,
@@ -22,7 +23,6 @@ from autograder.release import (
     write_bundle,
 )
 from autograder.suites import ASSIGNMENTS, load_suite
-from conftest import ROOT, SOLUTIONS
 
 
 def test_committed_stubs_match_the_generator():

@@ -11,11 +11,12 @@ import json
 import warnings
 
 import pytest
-
-from autograder.cli import grade
-from autograder.core.runner import Limits
-from autograder.suites import load_suite
 from conftest import SUBMISSIONS, overlay_submission, run_cli
+
+from autograder.core.report import result_text
+from autograder.core.runner import Limits
+from autograder.grading import GradingOptions, grade_submission
+from autograder.suites import load_suite
 
 ALL = {c.name for c in load_suite("knn").checks()}
 CV = {n for n in ALL if n.startswith("cross_validate_k/")}
@@ -30,7 +31,8 @@ def isolated(request):
 
 def graded(tmp_path, name, isolated=True, seconds=30.0):
     submission = overlay_submission(tmp_path, "knn", SUBMISSIONS / f"{name}.py")
-    results = grade(submission, ["knn"], limits=Limits(check_seconds=seconds), isolated=isolated)
+    results = grade_submission(submission, GradingOptions(("knn",), limits=Limits(check_seconds=seconds),
+                                                          isolated=isolated)).results
     assert {r.check.name for r in results} == ALL, "every check must have a result"
     assert not any(r.internal_error for r in results)
     return {r.check.name: r for r in results}
@@ -55,22 +57,23 @@ def test_exceptions_cost_only_their_checks(tmp_path, name, expected_failures, me
     results = graded(tmp_path, name, isolated)
     assert failed(results) == expected_failures
     for check in expected_failures:
-        assert message in results[check].output, results[check].output
+        assert message in result_text(results[check]), result_text(results[check])
 
 
 def test_import_traceback_is_shown(tmp_path, isolated):
     results = graded(tmp_path, "import_error", isolated)
-    output = results["compute_distances/shape"].output
+    output = result_text(results["compute_distances/shape"])
     assert "Traceback" in output and "numpy_but_faster" in output
 
 
 def test_garbage_return_values(tmp_path, isolated):
     results = graded(tmp_path, "returns_garbage", isolated)
-    assert failed(results) == (PREDICT - {"knn_predict/inputs_untouched"}) | (CV - {"cross_validate_k/inputs_untouched"})
-    assert "did you forget the return statement?" in results["knn_predict/shape_dtype"].output
+    assert failed(results) == ((PREDICT - {"knn_predict/inputs_untouched"})
+                               | (CV - {"cross_validate_k/inputs_untouched"}))
+    assert "did you forget the return statement?" in result_text(results["knn_predict/shape_dtype"])
     # An object whose __eq__ says True to everything never reaches a comparison: it stays opaque.
-    assert "should return a dict" in results["cross_validate_k/structure"].output
-    assert "Accuracies" in results["cross_validate_k/structure"].output
+    assert "should return a dict" in result_text(results["cross_validate_k/structure"])
+    assert "Accuracies" in result_text(results["cross_validate_k/structure"])
 
 
 def test_printed_output_is_captured(tmp_path, capfd, isolated):

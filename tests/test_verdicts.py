@@ -53,19 +53,21 @@ def test_nan_is_never_close_but_matching_infinities_are():
 
 
 def test_shape_mismatch_comes_first_with_its_hint():
-    hint = Hint("transposed!", lambda a: a.shape == (3, 2))
+    hint = Hint("test/transposed", "transposed!", lambda a: a.shape == (3, 2))
     with pytest.raises(CheckFailure) as info:
         expect_close(np.zeros((3, 2)), np.zeros((2, 3)), "out", "f", tolerance=TOL, source="ref", hints=[hint])
     assert "has shape (3, 2) but should have shape (2, 3)" in info.value.message
-    assert info.value.hint == "transposed!"
+    assert info.value.hint.text == "transposed!" and info.value.hint.id == "test/transposed"
+    assert info.value.kind == "wrong_shape" and info.value.numbers == {"actual_shape": [3, 2], "expected_shape": [2, 3]}
 
 
 def test_hint_if_close_fits_only_the_symptom():
     expected = np.array([1.0, 4.0])
-    hints = [Hint.if_close(expected**2, "squared?", TOL), Hint.if_close(-expected, "sign?", TOL)]
+    hints = [Hint("test/squared", "squared?").if_close(expected**2, TOL),
+             Hint("test/sign", "sign?").if_close(-expected, TOL)]
     with pytest.raises(CheckFailure) as info:
         expect_close(np.array([1.0, 16.0]), expected, "d", "f", tolerance=TOL, source="ref", hints=hints)
-    assert info.value.hint == "squared?"
+    assert info.value.hint.text == "squared?" and info.value.hint.id == "test/squared"
     with pytest.raises(CheckFailure) as info:
         expect_close(np.array([3.0, 3.0]), expected, "d", "f", tolerance=TOL, source="ref", hints=hints)
     assert info.value.hint is None

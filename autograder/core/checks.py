@@ -5,17 +5,32 @@ A suite is one assignment's table of checks. A check is a function of a :class:`
 reaches student code only through ``ctx.student`` (a door) and, if it is hidden and says it
 needs one, the reference solution through ``ctx.reference``. Public checks never see the
 reference: they run on a student's machine, where it does not exist.
+
+Whether a check is hidden is said once, by the file that defines it: checks defined in a module
+whose name ends in ``hidden`` (``suites/<assignment>/hidden.py``, ``suites/linear_hidden.py``)
+are hidden, every other check is public. Those modules are exactly the ones a student bundle
+leaves out.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-__all__ = ["Check", "Context", "Suite", "remember_reference"]
+from .door import Door
+from .results import CheckInfo
+
+__all__ = ["Check", "Context", "Suite", "is_hidden_module", "module_file"]
+
+
+def module_file(assignment: str) -> str:
+    """Where a submission keeps an assignment's module, relative to the submission."""
+    return f"{assignment}/{assignment}.py"
+
+
+def is_hidden_module(name: str) -> bool:
+    """Checks defined in the module called ``name`` are hidden (the instructor's copy only)."""
+    return name.rsplit(".", 1)[-1].endswith("hidden")
 
 
 @dataclass(frozen=True)
@@ -35,9 +50,9 @@ class Check:
         return f"{self.assignment}/{self.name}"
 
     @property
-    def visibility(self) -> str:
-        """Gradescope visibility: public checks at once, hidden ones when grades are published."""
-        return "after_published" if self.hidden else "visible"
+    def info(self) -> CheckInfo:
+        """What a result keeps of this check (plain data, without the code)."""
+        return CheckInfo(self.assignment, self.name, self.function, self.points, self.hidden, self.description)
 
 
 @dataclass
@@ -45,22 +60,8 @@ class Context:
     """What a running check may use."""
 
     check: Check
-    student: Any  # a door to the student's module
-    reference: Any = None  # a door to the reference module (hidden checks that asked for it)
-
-
-_REFERENCE_RESULTS: dict[tuple, Any] = {}
-
-
-def remember_reference(door: Any, key: Any, compute: Callable[[], Any]) -> Any:
-    """``compute()`` (which runs the reference solution behind ``door``) once per grading
-    process, reference file and ``key``: a deterministic result of the reference, such as the
-    accuracy after a training run, is the same for every submission of a class."""
-    path = Path(door.path)
-    memo_key = (str(path), hashlib.sha256(path.read_bytes()).hexdigest(), key)
-    if memo_key not in _REFERENCE_RESULTS:
-        _REFERENCE_RESULTS[memo_key] = compute()
-    return _REFERENCE_RESULTS[memo_key]
+    student: Door  # the door to the student's module
+    reference: Door | None = None  # the door to the reference module (hidden checks that asked for it)
 
 
 class Suite:
@@ -80,21 +81,24 @@ class Suite:
     @property
     def module_file(self) -> str:
         """Where a submission keeps this assignment's module, relative to the submission."""
-        return f"{self.assignment}/{self.assignment}.py"
+        return module_file(self.assignment)
 
-    def check(self, name: str, *, points: float, hidden: bool = False, reference: bool = False):
-        """Register the decorated function as a check. ``name`` starts with the function name."""
+    def check(self, name: str, *, points: float, reference: bool = False):
+        """Register the decorated function as a check. ``name`` starts with the function name.
+        The check is hidden when the decorated function is defined in a hidden module (see the
+        module's docstring); only hidden checks may use the reference (``reference=True``)."""
         function = name.split("/", 1)[0]
         if function not in self.functions:
             raise ValueError(f"check {name!r}: {function!r} is not a function of {self.assignment}")
-        if reference and not hidden:
-            raise ValueError(f"check {name!r}: only hidden checks may use the reference solution")
         if any(c.name == name for c in self._checks):
             raise ValueError(f"check {name!r} is registered twice")
         if points <= 0:
             raise ValueError(f"check {name!r}: points must be positive")
 
         def register(run: Callable[[Context], None]) -> Callable[[Context], None]:
+            hidden = is_hidden_module(run.__module__)
+            if reference and not hidden:
+                raise ValueError(f"check {name!r}: only hidden checks may use the reference solution")
             doc = (run.__doc__ or "").strip().splitlines()
             self._checks.append(
                 Check(self.assignment, name, function, float(points), hidden, reference, run,

@@ -31,19 +31,22 @@ import threading
 import time
 import traceback
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from .loader import load_module
+from .plain import MAX_DEPTH, to_plain
 from .torch_builders import BUILDERS as TORCH_BUILDERS
 
 __all__ = [
     "Build",
     "CallOutcome",
+    "Door",
     "Handle",
     "InProcessDoor",
     "MissingFunction",
@@ -51,12 +54,10 @@ __all__ = [
     "StudentProblem",
     "StudentRaised",
     "StudentTimeout",
-    "to_plain",
+    "relabel",
 ]
 
 # dtype kinds that cross the door as arrays: bool, ints, floats, complex, strings.
-_PLAIN_KINDS = frozenset("biufcUS")
-_MAX_DEPTH = 32
 _OUTPUT_LIMIT = 4000  # characters of a student's printed output kept per check
 
 
@@ -103,7 +104,7 @@ class CallOutcome:
     args_after: tuple
     kwargs_after: dict
     warnings: tuple[str, ...] = ()
-    output: str = ""
+    printed: str = ""  # what the student's code printed (cut at a few thousand characters)
     seconds: float = 0.0
     global_rng_changed: bool = False  # did the call use or reseed NumPy's global random state?
 
@@ -115,12 +116,22 @@ class StudentProblem(Exception):
     """Student code did not give a usable answer. The check that met it scores 0.
 
     ``str(problem)`` is the message for the student; ``details`` (a traceback, say) follows it.
+    ``kind`` is the kind of failure it stands for (see :data:`~autograder.core.results.KINDS`),
+    ``function`` the function that was running, when one was; ``case`` the row of the check's
+    table it happened in (set by :func:`~autograder.core.verdicts.case`).
     """
 
-    def __init__(self, message: str, details: str = "") -> None:
+    kind = "crashed"
+
+    def __init__(self, message: str, details: str = "", *, kind: str | None = None,
+                 function: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.details = details
+        if kind is not None:
+            self.kind = kind
+        self.function = function
+        self.case: str | None = None
 
     def describe(self) -> str:
         return self.message + ("\n" + self.details if self.details else "")
@@ -129,13 +140,19 @@ class StudentProblem(Exception):
 class StudentImportError(StudentProblem):
     """The student's module could not be imported."""
 
+    kind = "does_not_import"
+
 
 class MissingFunction(StudentProblem):
     """The student's module has no function of the required name."""
 
+    kind = "missing_function"
+
 
 class StudentTimeout(StudentProblem):
     """Student code ran past the check's time limit."""
+
+    kind = "timed_out"
 
 
 class StudentRaised(StudentProblem):
@@ -161,7 +178,10 @@ class StudentRaised(StudentProblem):
         else:
             shown = f": {exc_message}" if exc_message else ""
             message = f"{function} raised {kind}{shown}"
-        super().__init__(message, tb)
+        super().__init__(message, tb, kind="not_implemented" if kind == "NotImplementedError" else "raised",
+                         function=function)
+        # The function at fault: for a stub, the one that is not implemented yet.
+        self.at_fault = origin[0] if kind == "NotImplementedError" and origin else function
 
     @property
     def not_implemented(self) -> bool:
@@ -169,44 +189,6 @@ class StudentRaised(StudentProblem):
 
     def is_a(self, name: str) -> bool:
         return name in self.exc_types
-
-
-# --- plain data ---------------------------------------------------------------------------------
-
-
-def to_plain(obj: Any, keep, depth: int = 0) -> Any:
-    """Return ``obj`` as plain data; objects that are not plain go to ``keep`` (-> Handle)."""
-    if depth > _MAX_DEPTH:
-        return keep(obj)
-    kind = type(obj)
-    if obj is None or kind in (bool, int, float, complex, str):
-        return obj
-    if isinstance(obj, np.ndarray):
-        if obj.dtype.kind not in _PLAIN_KINDS or obj.dtype.fields is not None:
-            return keep(obj)
-        return np.array(obj, copy=True, subok=False)
-    if isinstance(obj, np.generic):
-        if obj.dtype.kind not in _PLAIN_KINDS:
-            return keep(obj)
-        return np.array(obj, copy=True, subok=False)[()]
-    if kind in (tuple, list):
-        return kind(to_plain(item, keep, depth + 1) for item in obj)
-    if kind is dict:
-        return {_plain_key(key, keep): to_plain(value, keep, depth + 1) for key, value in obj.items()}
-    # Subclasses of the builtin scalars are flattened to the builtin (no student methods survive).
-    for base in (bool, int, float, complex, str):
-        if isinstance(obj, base):
-            return base(obj)
-    return keep(obj)
-
-
-def _plain_key(key: Any, keep) -> Any:
-    if isinstance(key, np.integer):
-        return int(key)
-    if isinstance(key, np.floating):
-        return float(key)
-    plain = to_plain(key, keep, _MAX_DEPTH)  # keys are scalars; anything deeper is opaque
-    return plain
 
 
 # --- running student code safely in this process ------------------------------------------------
@@ -286,6 +268,41 @@ def _student_traceback(exc: BaseException, skip_file: str) -> str:
 _module_counter = itertools.count()
 
 
+class Door(Protocol):
+    """What a check may call: the door to one module (the student's, or the reference) for one
+    check. Both :class:`InProcessDoor` and the isolated
+    :class:`~autograder.isolation.client.WorkerDoor` are doors.
+
+    ``call`` and ``build`` return plain data (and opaque :class:`Handle` s) and raise only
+    :class:`StudentProblem` for anything student code does; ``spent`` is the seconds of student
+    code run through the door so far, ``path`` the module's file."""
+
+    path: Path
+    spent: float
+
+    def open(self) -> None: ...
+
+    def has(self, function: str) -> bool: ...
+
+    def call(self, function: str, *args: Any, **kwargs: Any) -> CallOutcome: ...
+
+    def build(self, recipe: Build) -> Any: ...
+
+    def close(self) -> None: ...
+
+
+def relabel(problem: StudentProblem, shown_as: Sequence[tuple[str, str]]) -> StudentProblem:
+    """Show the paths people know in a problem's message and details: each ``(path, shown)``
+    pair in turn replaces ``path`` by ``shown`` (a worker's scratch copy by the submission's
+    folder, a module extracted from a notebook by the notebook). Tracebacks then read as in a
+    local run, and grading is reproducible."""
+    for path, shown in shown_as:
+        problem.message = problem.message.replace(path, shown)
+        problem.details = problem.details.replace(path, shown)
+    problem.args = (problem.message,)
+    return problem
+
+
 class InProcessDoor:
     """The door with the student's side in this very process (students' local pytest runs).
 
@@ -295,8 +312,9 @@ class InProcessDoor:
     """
 
     def __init__(self, path: Path | str, *, time_limit: float = 30.0, label: str = "student",
-                 copy_arguments: bool = True) -> None:
+                 copy_arguments: bool = True, shown_as: Sequence[tuple[str, str]] = ()) -> None:
         self.path = Path(path)
+        self.shown_as = tuple(shown_as)
         self.copy_arguments = copy_arguments
         self.time_limit = float(time_limit)
         self.label = label
@@ -333,12 +351,13 @@ class InProcessDoor:
             return {key: self._resolve(value) for key, value in arg.items()}
         return arg
 
-    def _run(self, what: str, thunk):
+    def _run(self, what: str, thunk, function: str | None = None):
         """Run ``thunk()`` (student code) under the remaining time budget, capturing its output
         and warnings. Returns (result, warnings, output, seconds); raises StudentProblem."""
         remaining = self.time_limit - self.spent
         if remaining <= 0:
-            raise StudentTimeout(f"{what}: out of time (the limit is {self.time_limit:g} s per check).")
+            raise StudentTimeout(f"{what}: out of time (the limit is {self.time_limit:g} s per check).",
+                                 function=function)
         sink = _BoundedText(_OUTPUT_LIMIT)
         started = time.perf_counter()
         state: dict = {}
@@ -361,7 +380,7 @@ class InProcessDoor:
                 raise StudentTimeout(
                     f"{what} did not finish within the time limit ({self.time_limit:g} s per check)."
                     " Look for an infinite loop, or a loop over elements that could be vectorised.",
-                    _output_note(sink.text()),
+                    _output_note(sink.text()), function=function,
                 ) from None
             raise _Raised(exc, sink.text()) from None
         seconds = time.perf_counter() - started
@@ -373,10 +392,23 @@ class InProcessDoor:
 
     # The grader's side ----------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def _shown(self):
+        """Problems leave the door with the paths people know (``shown_as``)."""
+        try:
+            yield
+        except StudentProblem as problem:
+            relabel(problem, self.shown_as)
+            raise
+
     def open(self) -> None:
         """Import the student's module (fresh). Raises StudentImportError on any failure."""
         if self._module is not None:
             return
+        with self._shown():
+            self._import()
+
+    def _import(self) -> None:
         name = f"_student_{self.label}_{next(_module_counter)}"
         try:
             self._module, _, _, _ = self._run(
@@ -399,17 +431,21 @@ class InProcessDoor:
     def call(self, function: str, *args: Any, **kwargs: Any) -> CallOutcome:
         """Call ``function`` of the student's module. Raises StudentProblem on any failure."""
         self.open()
+        with self._shown():
+            return self._call(function, args, kwargs)
+
+    def _call(self, function: str, args: tuple, kwargs: dict) -> CallOutcome:
         target = getattr(self._module, function, None)
         if not callable(target):
             raise MissingFunction(
                 f"{self.path.name} has no function named {function} (check the spelling; "
-                "the names come from the assignment's stub)."
+                "the names come from the assignment's stub).", function=function,
             )
         call_args = tuple(self._resolve(a) for a in args)
         call_kwargs = {k: self._resolve(v) for k, v in kwargs.items()}
         rng_before = _global_rng_state()
         try:
-            value, notes, output, seconds = self._run(function, lambda: target(*call_args, **call_kwargs))
+            value, notes, output, seconds = self._run(function, lambda: target(*call_args, **call_kwargs), function)
         except _Raised as raised:
             exc = raised.exc
             types = tuple(cls.__name__ for cls in type(exc).__mro__)
@@ -425,7 +461,7 @@ class InProcessDoor:
             args_after=tuple(self._after(a) for a in call_args),
             kwargs_after={k: self._after(v) for k, v in call_kwargs.items()},
             warnings=notes,
-            output=output,
+            printed=output,
             seconds=seconds,
             global_rng_changed=_global_rng_state() != rng_before,
         )
@@ -437,20 +473,22 @@ class InProcessDoor:
         plain data. A failure costs the check, as in student code."""
         if not isinstance(recipe, Build):
             raise TypeError("door.build takes a Build")
-        try:
-            value, _, _, _ = self._run(f"building {recipe.kind}", lambda: self._resolve(recipe))
-        except _Raised as raised:
-            exc = raised.exc
-            raise StudentProblem(f"{type(exc).__name__}: {exc}", _student_traceback(exc, __file__)) from None
+        with self._shown():
+            try:
+                value, _, _, _ = self._run(f"building {recipe.kind}", lambda: self._resolve(recipe))
+            except _Raised as raised:
+                exc = raised.exc
+                raise StudentProblem(f"{type(exc).__name__}: {exc}", _student_traceback(exc, __file__),
+                                     kind="raised") from None
         return to_plain(value, self._keep)
 
     def _after(self, arg: Any, depth: int = 0) -> Any:
         """An argument as the student's code left it (see ``self_read``)."""
         if id(arg) in self.self_read:
             return None
-        if depth < _MAX_DEPTH and type(arg) in (tuple, list):
+        if depth < MAX_DEPTH and type(arg) in (tuple, list):
             return type(arg)(self._after(item, depth + 1) for item in arg)
-        if depth < _MAX_DEPTH and type(arg) is dict and all(type(k) is str for k in arg):
+        if depth < MAX_DEPTH and type(arg) is dict and all(type(k) is str for k in arg):
             return {key: self._after(value, depth + 1) for key, value in arg.items()}
         return to_plain(arg, self._keep, depth)
 

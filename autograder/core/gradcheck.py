@@ -74,7 +74,8 @@ def expect_gradient(
     if analytic.shape != shape:
         raise CheckFailure(
             f"{function}: {gradient_name} has shape {analytic.shape} but should have the shape of "
-            f"{argument}, {shape}."
+            f"{argument}, {shape}.", kind="wrong_shape", function=function,
+            numbers={"actual_shape": list(analytic.shape), "expected_shape": list(shape)},
         )
     coordinates = sample_coordinates(shape, rng)
     numeric = numeric_vjp(f, args, wrt, dout, coordinates, step)
@@ -93,5 +94,8 @@ def expect_gradient(
         f"index {index} ({format_index(gradient_name, index)}), but central difference gives "
         f"{format_number(numeric[worst])} (|difference| {format_number(error[worst])} > tolerance "
         f"{bound[worst]:.3g}; {tolerance}, step {step:g}). {int(np.sum(ratio > 1))} of "
-        f"{len(coordinates)} checked coordinates are off."
+        f"{len(coordinates)} checked coordinates are off.", function=function,
+        numbers={"argument": argument, "index": list(index), "actual": float(received[worst]),
+                 "expected": float(numeric[worst]), "tolerance": float(bound[worst]),
+                 "count": int(np.sum(ratio > 1)), "total": len(coordinates)},
     )

@@ -1,17 +1,39 @@
-"""Reporting: the score table people read and the Gradescope ``results.json`` machines read."""
+"""Reporting: results as text, in one place. The score table and failure messages people read
+(terminal, pytest, notebooks) and the Gradescope ``results.json`` machines read are all made
+here from :mod:`.results`, the data the grading produced."""
 
 from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
 
-from .runner import CheckResult
+from .results import CheckResult, Failure
 
-__all__ = ["format_points", "score_table", "failure_details", "gradescope_results"]
+__all__ = ["failure_details", "failure_text", "format_points", "gradescope_results", "result_text", "score_table"]
 
 
 def format_points(x: float) -> str:
     return f"{x:g}"
+
+
+def failure_text(failure: Failure) -> str:
+    """What went wrong, in which case of the check's table, what to do about it, then any
+    details (a traceback, what the code printed): the first line alone already says what failed."""
+    parts = [failure.message]
+    if failure.case:
+        parts.append(f"Case: {failure.case}")
+    if failure.hint:
+        parts.append(f"Hint: {failure.hint}")
+    if failure.details:
+        parts.append(failure.details)
+    return "\n".join(parts)
+
+
+def result_text(result: CheckResult) -> str:
+    """A check's verdict: its failure, or that it passed (and what it checks)."""
+    if result.failure is not None:
+        return failure_text(result.failure)
+    return f"passed: {result.check.description}" if result.check.description else "passed"
 
 
 def score_table(results: Sequence[CheckResult], title: str = "") -> str:
@@ -47,13 +69,15 @@ def failure_details(results: Sequence[CheckResult]) -> str:
     for r in results:
         if r.passed:
             continue
-        body = textwrap.indent(r.output.rstrip(), "    ")
+        body = textwrap.indent(result_text(r).rstrip(), "    ")
         blocks.append(f"{r.name} ({format_points(r.score)}/{format_points(r.max_score)})\n{body}")
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
 def gradescope_results(results: Sequence[CheckResult], execution_time: float) -> dict:
-    """Gradescope's results.json: top-level score, one test per check named "<assignment>/<check>"."""
+    """Gradescope's results.json: top-level score, one test per check named "<assignment>/<check>".
+    A failed test carries its failure as data in ``extra_data`` (kind, function, hint id, case,
+    numbers), so that other tools can count mistakes without reading the messages."""
     score = sum(r.score for r in results)
     possible = sum(r.max_score for r in results)
     internal = [r.name for r in results if r.internal_error]
@@ -66,15 +90,19 @@ def gradescope_results(results: Sequence[CheckResult], execution_time: float) ->
         "output": summary,
         "visibility": "visible",
         "stdout_visibility": "hidden",
-        "tests": [
-            {
-                "name": r.name,
-                "score": r.score,
-                "max_score": r.max_score,
-                "status": r.status,
-                "output": r.output,
-                "visibility": r.check.visibility,
-            }
-            for r in results
-        ],
+        "tests": [_gradescope_test(r) for r in results],
     }
+
+
+def _gradescope_test(result: CheckResult) -> dict:
+    test = {
+        "name": result.name,
+        "score": result.score,
+        "max_score": result.max_score,
+        "status": result.status,
+        "output": result_text(result),
+        "visibility": result.check.visibility,
+    }
+    if result.failure is not None:
+        test["extra_data"] = result.failure.to_json()
+    return test

@@ -7,13 +7,14 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from .checks import Check, Context, Suite
-from .door import InProcessDoor, StudentImportError, StudentProblem
+from .checks import Check, Context, Suite, module_file
+from .door import Door, InProcessDoor, StudentProblem
+from .results import CheckResult, Failure
 from .verdicts import CheckFailure
 
-__all__ = ["CheckResult", "DoorFactory", "GraderError", "Limits", "grade_suite", "in_process_doors", "run_check"]
+__all__ = ["DoorFactory", "GraderError", "Limits", "failure_of", "grade_suite", "in_process_doors",
+           "result_without_running", "run_check"]
 
 
 class GraderError(Exception):
@@ -56,39 +57,12 @@ class Limits:
 
 
 # How a check reaches student code: (module path, time limit in seconds, label) -> a door.
-DoorFactory = Callable[[Path, float, str], Any]
+DoorFactory = Callable[[Path, float, str], Door]
 
 
 def in_process_doors(path: Path, time_limit: float, label: str) -> InProcessDoor:
     """Student code in this very process: the students' local runs (trusted with their own code)."""
     return InProcessDoor(path, time_limit=time_limit, label=label)
-
-
-@dataclass
-class CheckResult:
-    check: Check
-    score: float
-    output: str
-    seconds: float
-    internal_error: bool = False
-    import_failed: bool = False
-    student_seconds: float = 0.0
-
-    @property
-    def name(self) -> str:
-        return self.check.full_name
-
-    @property
-    def max_score(self) -> float:
-        return self.check.points
-
-    @property
-    def passed(self) -> bool:
-        return self.score >= self.check.points
-
-    @property
-    def status(self) -> str:
-        return "passed" if self.passed else "failed"
 
 
 class _ReferenceDoor(InProcessDoor):
@@ -107,18 +81,21 @@ class _ReferenceDoor(InProcessDoor):
             raise GraderError(f"the reference solution failed to load: {problem.describe()}") from None
 
 
-def _failure_text(failure: CheckFailure | StudentProblem) -> str:
-    """What went wrong, in which case of the check's table, what to do about it, then any
-    traceback: the first line alone already says what failed."""
-    label = getattr(failure, "case", None)
-    parts = [failure.message]
-    if label:
-        parts.append(f"Case: {label}")
-    if getattr(failure, "hint", None):
-        parts.append(f"Hint: {failure.hint}")
-    if getattr(failure, "details", ""):
-        parts.append(failure.details.strip("\n"))
-    return "\n".join(parts)
+def failure_of(problem: CheckFailure | StudentProblem, check: Check) -> Failure:
+    """A verdict's or a door's exception as data. The function at fault is the one the verdict
+    or the door names, else the check's own."""
+    hint = problem.hint if isinstance(problem, CheckFailure) else None
+    function = getattr(problem, "at_fault", None) or problem.function
+    function = function.split(" ", 1)[0] if function else None
+    if function is None and problem.kind != "does_not_import":
+        function = check.function
+    return Failure(problem.kind, problem.message, function, problem.case, hint.id if hint else None,
+                   hint.text if hint else None, getattr(problem, "details", "").strip("\n"),
+                   getattr(problem, "numbers", {}))
+
+
+def no_file(check: Check) -> Failure:
+    return Failure("no_file", f"Not graded: the submission has no file {module_file(check.assignment)}.")
 
 
 def run_check(
@@ -137,40 +114,44 @@ def run_check(
 
     student = None
 
-    def result(score: float, output: str, internal: bool = False, import_failed: bool = False) -> CheckResult:
+    def result(failure: Failure | None) -> CheckResult:
         spent = student.spent if student is not None else 0.0
-        return CheckResult(check, score, output, time.perf_counter() - started, internal, import_failed, spent)
+        return CheckResult(check.info, 0.0 if failure else check.points, failure, time.perf_counter() - started,
+                           spent)
 
     if module_path is None:
-        where = f"{check.assignment}/{check.assignment}.py"
-        return result(0.0, f"Not graded: the submission has no file {where}.")
+        return result(no_file(check))
     student = open_door(Path(module_path), time_limit or limits.check_seconds, check.assignment)
     reference = None
     if check.needs_reference:
         if reference_path is None or not Path(reference_path).is_file():
-            raise GraderError(f"{check.full_name} needs the reference solution, which was not found at {reference_path}")
+            raise GraderError(f"{check.full_name} needs the reference solution, which was not found at "
+                              f"{reference_path}")
         reference = _ReferenceDoor(reference_path, time_limit=600.0, label=f"reference_{check.assignment}")
     try:
         student.open()
         check.run(Context(check, student, reference))
-    except StudentImportError as failure:
-        return result(0.0, _failure_text(failure), import_failed=True)
     except (CheckFailure, StudentProblem) as failure:
-        return result(0.0, _failure_text(failure))
+        return result(failure_of(failure, check))
     except GraderError:
         raise
     except Exception:  # a bug in the check itself: the student must not silently pay for it
-        return result(
-            0.0,
-            "The grader failed while running this check (this is not your fault; please report it):\n"
-            + traceback.format_exc(limit=-6),
-            internal=True,
-        )
+        return result(Failure(
+            "grader_error",
+            "The grader failed while running this check (this is not your fault; please report it):",
+            details=traceback.format_exc(limit=-6).strip("\n")))
     finally:
         student.close()
         if reference is not None:
             reference.close()
-    return result(check.points, f"passed: {check.description}" if check.description else "passed")
+    return result(None)
+
+
+def result_without_running(check: Check, failure: Failure) -> CheckResult:
+    """The result of a check that is not run: it scores 0 for ``failure`` (a module that does
+    not import fails every check the same way; importing is deterministic, so it is not
+    retried)."""
+    return CheckResult(check.info, 0.0, failure)
 
 
 def grade_suite(
@@ -187,22 +168,23 @@ def grade_suite(
     module_path = Path(submission_dir) / suite.module_file
     reference_path = Path(solutions_dir) / suite.module_file if solutions_dir is not None else None
     results: list[CheckResult] = []
-    broken_import: CheckResult | None = None
+    broken_import: Failure | None = None
     budget = limits.submission_seconds
     for check in suite.checks(include_hidden):
         if only is not None and check.name not in only:
             continue
         if broken_import is not None:  # importing is deterministic: do not pay for it again
-            results.append(CheckResult(check, 0.0, broken_import.output, 0.0, import_failed=True))
+            results.append(result_without_running(check, broken_import))
             continue
         if budget <= 0:
-            results.append(CheckResult(check, 0.0, f"Not run: this submission used up its time budget "
-                                                   f"({limits.submission_seconds:g} s of student code).", 0.0))
+            results.append(result_without_running(check, Failure(
+                "not_run", f"Not run: this submission used up its time budget ({limits.submission_seconds:g} s "
+                           "of student code).")))
             continue
         outcome = run_check(check, module_path if module_path.is_file() else None, reference_path=reference_path,
                             limits=limits, open_door=open_door, time_limit=min(limits.check_seconds, budget))
         budget -= outcome.student_seconds
         if outcome.import_failed:
-            broken_import = outcome
+            broken_import = outcome.failure
         results.append(outcome)
     return results

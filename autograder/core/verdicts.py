@@ -9,20 +9,24 @@ values), the tolerance, and a hint when a known mistake fits the symptom.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from .door import Build, CallOutcome, Handle, StudentProblem, StudentRaised
-from .tolerances import Tolerance
+from .results import KINDS
+from .tolerances import ACCURACY_MARGIN, Tolerance
 
 __all__ = [
     "CheckFailure",
     "Hint",
     "case",
     "describe_value",
+    "COMMON_HINTS",
+    "expect_accuracy",
     "expect_array",
     "expect_close",
     "expect_dtype",
@@ -31,6 +35,7 @@ __all__ = [
     "expect_float",
     "expect_no_warnings",
     "expect_raises",
+    "expect_returns",
     "expect_shape",
     "expect_unchanged",
     "format_index",
@@ -38,32 +43,37 @@ __all__ = [
 ]
 
 
-class CheckFailure(Exception):
-    """A verdict went against the student's answer."""
+_HINT_ID = re.compile(r"^[a-z0-9_]+/[a-z0-9_]+$")
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
 
-    def describe(self) -> str:
-        return self.message + (f"\nHint: {self.hint}" if self.hint else "")
-
-    __str__ = describe
+def _always(actual: Any) -> bool:
+    return True
 
 
 @dataclass(frozen=True)
 class Hint:
-    """A known mistake: its symptom (a predicate on the student's answer) and the advice."""
+    """A known mistake: a stable ``id`` ("<assignment>/<mistake>", or "common/<mistake>" for the
+    helpers several assignments share) that reports can count, the advice for the student, and
+    its symptom: a predicate on the student's answer (always true for a hint given outright).
+    The text names the mistake and the idea, not the fixed line."""
 
+    id: str
     text: str
-    applies: Callable[[Any], bool]
+    applies: Callable[[Any], bool] = field(default=_always, compare=False, repr=False)
 
-    @classmethod
-    def if_close(cls, alternative: Any, text: str, tolerance: Tolerance | np.ndarray | None = None) -> "Hint":
-        """The hint fits when the answer equals ``alternative`` (what the mistake would give).
-        ``alternative`` may be a function of no arguments that computes it: then it is computed
-        only when a comparison has failed and its hints are consulted."""
+    def __post_init__(self) -> None:
+        if not _HINT_ID.match(self.id):
+            raise ValueError(f"hint id {self.id!r} is not of the form <assignment>/<mistake_name>")
+
+    def when(self, applies: Callable[[Any], bool]) -> Hint:
+        """This hint, fitting the answers for which ``applies(answer)`` is true."""
+        return Hint(self.id, self.text, applies)
+
+    def if_close(self, alternative: Any, tolerance: Tolerance | np.ndarray | None = None) -> Hint:
+        """This hint, fitting when the answer equals ``alternative`` (what the mistake would give),
+        within ``tolerance`` (exactly when None). ``alternative`` may be a function of no
+        arguments that computes it: then it is computed only when a comparison has failed and
+        its hints are consulted."""
 
         def applies(actual: Any) -> bool:
             nonlocal alternative
@@ -79,14 +89,42 @@ class Hint:
             with np.errstate(invalid="ignore"):
                 return bool(np.all(np.abs(actual.astype(np.float64) - alternative) <= bound))
 
-        return cls(text, applies)
+        return self.when(applies)
 
 
-def _first_hint(hints: Iterable[Hint], actual: Any) -> str | None:
+class CheckFailure(Exception):
+    """A verdict went against the student's answer.
+
+    ``kind`` is one of :data:`~autograder.core.results.KINDS` (what went wrong), ``function``
+    the function at fault (default: the check's own; only its first word counts, so a verdict
+    may say "conv_backward (second call, same cache)"), ``numbers`` what was compared, and
+    ``case`` the row of the check's table (set by :func:`case`)."""
+
+    def __init__(self, message: str, hint: Hint | None = None, *, kind: str = "wrong_value",
+                 function: str | None = None, numbers: dict | None = None) -> None:
+        super().__init__(message)
+        if hint is not None and not isinstance(hint, Hint):
+            raise TypeError(f"a CheckFailure's hint is a Hint (with an id), not {type(hint).__name__}")
+        if kind not in KINDS:
+            raise ValueError(f"unknown failure kind {kind!r}")
+        self.message = message
+        self.hint = hint
+        self.kind = kind
+        self.function = function
+        self.numbers = numbers or {}
+        self.case: str | None = None
+
+    def describe(self) -> str:
+        return self.message + (f"\nHint: {self.hint.text}" if self.hint else "")
+
+    __str__ = describe
+
+
+def _first_hint(hints: Iterable[Hint], actual: Any) -> Hint | None:
     for hint in hints:
         try:
             if hint.applies(actual):
-                return hint.text
+                return hint
         except Exception:  # a hint is advice; a hint that cannot judge this answer stays silent
             continue
     return None
@@ -98,7 +136,7 @@ def case(label: str):
     try:
         yield
     except (CheckFailure, StudentProblem) as failure:
-        if getattr(failure, "case", None) is None:
+        if failure.case is None:
             failure.case = label
         raise
 
@@ -132,6 +170,17 @@ def describe_value(value: Any) -> str:
 
 # --- verdicts -------------------------------------------------------------------------------------
 
+# Hints of the core's own verdicts, which every assignment meets.
+COMMON_HINTS = {
+    "no_return": Hint("common/no_return", "did you forget the return statement?"),
+    "list_not_array": Hint("common/list_not_array",
+                           "wrap the result with np.array(...) or build it with NumPy operations."),
+    "int_loss": Hint("common/int_not_float", "a loss averages over samples: it is a float."),
+    "input_modified": Hint("common/input_modified",
+                           "work on a copy (x = x.astype(np.float64) or x.copy()) instead of operators like "
+                           "-=, /= or slice assignment on an argument."),
+}
+
 
 def expect_array(value: Any, name: str, function: str) -> np.ndarray:
     """``value`` must be a NumPy array (the contract's outputs are arrays, not lists)."""
@@ -139,10 +188,11 @@ def expect_array(value: Any, name: str, function: str) -> np.ndarray:
         return value
     hint = None
     if isinstance(value, (list, tuple)):
-        hint = "wrap the result with np.array(...) or build it with NumPy operations."
+        hint = COMMON_HINTS["list_not_array"]
     elif value is None:
-        hint = "did you forget the return statement?"
-    raise CheckFailure(f"{function} should return {name} as a NumPy array, but returned {describe_value(value)}.", hint)
+        hint = COMMON_HINTS["no_return"]
+    raise CheckFailure(f"{function} should return {name} as a NumPy array, but returned {describe_value(value)}.",
+                       hint, kind="wrong_type", function=function)
 
 
 def expect_float(value: Any, name: str, function: str) -> float:
@@ -152,33 +202,45 @@ def expect_float(value: Any, name: str, function: str) -> float:
         return float(value)
     hint = None
     if isinstance(value, np.ndarray) and value.size == 1:
-        hint = f"return a scalar: float({name}), or {name}.item()."
+        hint = Hint("common/array_not_scalar", f"return a scalar: float({name}), or {name}.item().")
     elif value is None:
-        hint = "did you forget the return statement?"
+        hint = COMMON_HINTS["no_return"]
     elif isinstance(value, (int, np.integer)):
-        hint = "a loss averages over samples: it is a float."
-    raise CheckFailure(f"{function} should return {name} as a float, but returned {describe_value(value)}.", hint)
+        hint = COMMON_HINTS["int_loss"]
+    raise CheckFailure(f"{function} should return {name} as a float, but returned {describe_value(value)}.", hint,
+                       kind="wrong_type", function=function)
+
+
+def expect_returns(value: Any, names: Sequence[str], function: str, hint: Hint | None = None) -> tuple:
+    """``value`` must be a tuple of ``len(names)`` results (``names`` say what the contract
+    calls them: ``("out", "cache")``). Returns it."""
+    if isinstance(value, tuple) and len(value) == len(names):
+        return value
+    raise CheckFailure(f"{function} should return ({', '.join(names)}), but returned {describe_value(value)}.", hint,
+                       kind="wrong_type", function=function)
 
 
 def expect_shape(array: np.ndarray, shape: tuple, name: str, function: str, hints: Sequence[Hint] = ()) -> None:
     if array.shape != tuple(shape):
         raise CheckFailure(
             f"{function}: {name} has shape {array.shape} but should have shape {tuple(shape)}.",
-            _first_hint(hints, array),
+            _first_hint(hints, array), kind="wrong_shape", function=function,
+            numbers={"actual_shape": list(array.shape), "expected_shape": list(shape)},
         )
 
 
 _KIND_WORDS = {"f": "floating-point", "i": "integer", "u": "integer", "b": "boolean"}
 
 
-def expect_dtype(array: np.ndarray, kinds: str, name: str, function: str, hint: str | None = None) -> None:
+def expect_dtype(array: np.ndarray, kinds: str, name: str, function: str, hint: Hint | None = None) -> None:
     """``array.dtype.kind`` must be one of ``kinds`` (for example "iu" for any integer dtype)."""
     if array.dtype.kind not in kinds:
         wanted = " or ".join(sorted({_KIND_WORDS.get(k, k) for k in kinds}))
-        raise CheckFailure(f"{function}: {name} has dtype {array.dtype} but should have a {wanted} dtype.", hint)
+        raise CheckFailure(f"{function}: {name} has dtype {array.dtype} but should have a {wanted} dtype.", hint,
+                           kind="wrong_dtype", function=function)
 
 
-def expect_finite(array: np.ndarray, name: str, function: str, hint: str | None = None) -> None:
+def expect_finite(array: np.ndarray, name: str, function: str, hint: Hint | None = None) -> None:
     if array.dtype.kind not in "fc":
         return
     bad = ~np.isfinite(array)
@@ -187,8 +249,15 @@ def expect_finite(array: np.ndarray, name: str, function: str, hint: str | None 
         raise CheckFailure(
             f"{function}: {name} contains {int(bad.sum())} non-finite values (NaN or inf) out of "
             f"{array.size}; the first is {format_index(name, index)} = {format_number(array[index])}.",
-            hint,
+            hint, kind="not_finite", function=function,
+            numbers={"index": [int(i) for i in index], "actual": _number(array[index]), "count": int(bad.sum()),
+                     "total": int(array.size)},
         )
+
+
+def _number(x: Any) -> Any:
+    """A NumPy scalar as a Python number (for a failure's numbers)."""
+    return x.item() if isinstance(x, np.generic) else x
 
 
 def expect_close(
@@ -206,8 +275,12 @@ def expect_close(
     expected = np.asarray(expected, dtype=np.float64)
     expect_shape(actual, expected.shape, name, function, hints)
     if actual.dtype.kind not in "biuf":
-        raise CheckFailure(f"{function}: {name} has dtype {actual.dtype}; expected real numbers.")
-    bound = tolerance.bound(expected) if isinstance(tolerance, Tolerance) else np.broadcast_to(tolerance, expected.shape)
+        raise CheckFailure(f"{function}: {name} has dtype {actual.dtype}; expected real numbers.",
+                           kind="wrong_dtype", function=function)
+    if isinstance(tolerance, Tolerance):
+        bound = tolerance.bound(expected)
+    else:
+        bound = np.broadcast_to(tolerance, expected.shape)
     values = actual.astype(np.float64)
     with np.errstate(invalid="ignore", over="ignore"):
         error = np.abs(values - expected)
@@ -224,7 +297,9 @@ def expect_close(
         f"{format_number(values[index])} but should be {format_number(expected[index])} "
         f"(|difference| {format_number(error[index])} > tolerance {float(bound[index]):.3g}; {tol_text}). "
         f"{int(failing.sum())} of {failing.size} elements are outside the tolerance.",
-        _first_hint(hints, actual),
+        _first_hint(hints, actual), function=function,
+        numbers={"index": [int(i) for i in index], "actual": float(values[index]), "expected": float(expected[index]),
+                 "tolerance": float(bound[index]), "count": int(failing.sum()), "total": int(failing.size)},
     )
 
 
@@ -239,12 +314,24 @@ def expect_equal(
         return
     where = [tuple(i) for i in np.argwhere(wrong)[:3]]
     shown = "; ".join(
-        f"{format_index(name, i)} is {format_number(actual[i])} but should be {format_number(expected[i])}" for i in where
+        f"{format_index(name, i)} is {format_number(actual[i])} but should be {format_number(expected[i])}"
+        for i in where
     )
+    first = where[0]
     raise CheckFailure(
         f"{function}: {name} does not match {source} at {int(np.sum(wrong))} of {wrong.size} positions: {shown}.",
-        _first_hint(hints, actual),
+        _first_hint(hints, actual), function=function,
+        numbers={"index": [int(i) for i in first], "actual": _number(actual[first]),
+                 "expected": _number(expected[first]), "count": int(np.sum(wrong)), "total": int(wrong.size)},
     )
+
+
+def expect_accuracy(function: str, mine: float, theirs: float, message: str, margin: float = ACCURACY_MARGIN) -> None:
+    """An end-to-end result (a test accuracy) may fall short of ``theirs`` by at most ``margin``.
+    ``message`` says so for this check, with the fields ``{mine}``, ``{theirs}`` and ``{margin}``."""
+    if mine < theirs - margin:
+        raise CheckFailure(message.format(mine=mine, theirs=theirs, margin=margin), kind="below_target",
+                           function=function, numbers={"actual": mine, "expected": theirs, "tolerance": margin})
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -265,11 +352,8 @@ def expect_unchanged(function: str, names: Sequence[str], before: Sequence[Any],
     """The positional arguments named ``names`` must be as they were before the call."""
     for name, old, new in zip(names, before, outcome.args_after):
         if not _same(old, new):
-            raise CheckFailure(
-                f"{function} modified its input {name}; inputs must be left unchanged.",
-                "work on a copy (x = x.astype(np.float64) or x.copy()) instead of operators like "
-                "-=, /= or slice assignment on an argument.",
-            )
+            raise CheckFailure(f"{function} modified its input {name}; inputs must be left unchanged.",
+                               COMMON_HINTS["input_modified"], kind="modified_input", function=function)
 
 
 def expect_raises(function: str, attempt: Callable[[], CallOutcome], exc_name: str, what: str) -> StudentRaised:
@@ -283,12 +367,14 @@ def expect_raises(function: str, attempt: Callable[[], CallOutcome], exc_name: s
             raise CheckFailure(
                 f"{function} should raise {exc_name} when {what}, but raised {raised.exc_types[0]}"
                 + (f": {raised.exc_message}" if raised.exc_message else "")
-                + "."
+                + ".", kind="wrong_exception", function=function,
             ) from None
         return raised
     raise CheckFailure(
         f"{function} should raise {exc_name} when {what}, but it returned {describe_value(outcome.value)}.",
-        f"check the argument at the start of the function and raise {exc_name}('...') with a message naming it.",
+        Hint("common/no_validation",
+             f"check the argument at the start of the function and raise {exc_name}('...') with a message naming it."),
+        kind="no_exception", function=function,
     )
 
 
@@ -296,4 +382,5 @@ def expect_no_warnings(outcome: CallOutcome) -> None:
     if outcome.warnings:
         raise CheckFailure(
             f"{outcome.function} issued {len(outcome.warnings)} warning(s); the first: {outcome.warnings[0]}.",
+            kind="warning", function=outcome.function,
         )

@@ -23,9 +23,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -38,6 +38,7 @@ from ..core.door import (
     StudentProblem,
     StudentRaised,
     StudentTimeout,
+    relabel,
 )
 from ..core.runner import DoorFactory, GraderError, Limits
 from . import protocol, sandbox
@@ -347,8 +348,9 @@ class WorkerDoor:
     """The door with the student's side in a sandboxed worker (one worker per door)."""
 
     def __init__(self, path: Path | str, *, zygote: Zygote, limits: WorkerLimits, time_limit: float,
-                 readable: list[str], label: str = "student") -> None:
+                 readable: list[str], label: str = "student", shown_as: Sequence[tuple[str, str]] = ()) -> None:
         self.path = Path(path)
+        self.shown_as = tuple(shown_as)
         self.zygote = zygote
         self.readable = readable
         self.limits = limits
@@ -413,12 +415,13 @@ class WorkerDoor:
         self._kill()
         return problem
 
-    def _request(self, message: dict, what: str, fds: tuple[int, ...] = ()) -> dict:
+    def _request(self, message: dict, what: str, fds: tuple[int, ...] = (), function: str | None = None) -> dict:
         if self._broken is not None:
             raise self._broken
         remaining = self.time_limit - self.spent
         if remaining <= 0:
-            raise StudentTimeout(f"{what}: out of time (the limit is {self.time_limit:g} s per check).")
+            raise StudentTimeout(f"{what}: out of time (the limit is {self.time_limit:g} s per check).",
+                                 function=function)
         started = time.monotonic()
         try:
             self._sock.settimeout(remaining + GRACE_SECONDS)
@@ -430,34 +433,35 @@ class WorkerDoor:
             self.spent += time.monotonic() - started
             raise self._fail(StudentTimeout(
                 f"{what} did not finish within the time limit ({self.time_limit:g} s per check) and was stopped."
-                " Look for an infinite loop, or a loop over elements that could be vectorised."))
+                " Look for an infinite loop, or a loop over elements that could be vectorised.",
+                function=function)) from None
         except (protocol.PeerClosed, BrokenPipeError, ConnectionResetError):
             self.spent += time.monotonic() - started
             status = self.zygote.status(self._pid)
             tail = self._output_tail()
             raise self._fail(self._relabel(StudentProblem(
                 f"{what}: the worker process running your code ended: {describe_status(status, self.limits)}.",
-                f"Its last output:\n{tail}" if tail else "")))
+                f"Its last output:\n{tail}" if tail else "", function=function))) from None
         except protocol.ProtocolError as error:
             self.spent += time.monotonic() - started
             raise self._fail(StudentProblem(f"{what}: the worker sent an invalid reply ({error}); your code may "
-                                            "have written to the grader's channel or replaced the worker's code."))
+                                            "have written to the grader's channel or replaced the worker's code.",
+                                            function=function)) from None
         self.spent += time.monotonic() - started
         if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
-            raise self._fail(StudentProblem(f"{what}: the worker sent an invalid reply."))
+            raise self._fail(StudentProblem(f"{what}: the worker sent an invalid reply.", function=function))
         if not reply["ok"]:
-            raise self._relabel(_problem_from(reply, what))
+            problem = _problem_from(reply, what)
+            if problem.function is None:
+                problem.function = function
+            raise self._relabel(problem)
         return reply
 
     def _relabel(self, problem: StudentProblem) -> StudentProblem:
-        """Show the submission's own path in messages, not the worker's scratch copy (which
-        differs on every run): tracebacks read as in a local run, and grading is reproducible."""
-        if self._workdir is not None:
-            copy, original = str(self._workdir / "submission"), str(self.path.parent.parent)
-            problem.message = problem.message.replace(copy, original)
-            problem.details = problem.details.replace(copy, original)
-            problem.args = (problem.message,)
-        return problem
+        """The submission's own paths in messages, not the worker's scratch copy (which differs
+        on every run), then the names the grader gave (``shown_as``)."""
+        scratch = [(str(self._workdir / "submission"), str(self.path.parent.parent))] if self._workdir else []
+        return relabel(problem, [*scratch, *self.shown_as])
 
     # -- the door's interface --------------------------------------------------------------------
 
@@ -476,12 +480,13 @@ class WorkerDoor:
         except StudentTimeout as timeout:
             raise StudentImportError(f"importing {self.path.name} did not finish in time.", timeout.details) from None
         except StudentProblem as problem:
-            raise StudentImportError(f"{self.path.name} could not be imported: {problem.message}", problem.details) from None
+            raise StudentImportError(f"{self.path.name} could not be imported: {problem.message}",
+                                     problem.details) from None
         self._opened = True
 
     def has(self, function: str) -> bool:
         self.open()
-        value = self._request({"op": "has", "function": function}, function).get("value")
+        value = self._request({"op": "has", "function": function}, function, function=function).get("value")
         return value is True
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> CallOutcome:
@@ -491,7 +496,7 @@ class WorkerDoor:
             message = {"op": "call", "function": function, "args": [shared.put(a) for a in args],
                        "kwargs": {k: shared.put(v) for k, v in kwargs.items()}}
             shared.seal()
-            reply = self._request(message, function, tuple(shared.fds))
+            reply = self._request(message, function, tuple(shared.fds), function=function)
             try:
                 args_after = reply["args_after"]
                 kwargs_after = reply["kwargs_after"]
@@ -500,7 +505,8 @@ class WorkerDoor:
                 if not isinstance(kwargs_after, dict) or set(kwargs_after) != set(kwargs):
                     raise protocol.ProtocolError("kwargs_after")
             except (KeyError, protocol.ProtocolError) as error:
-                raise self._fail(StudentProblem(f"{function}: the worker sent an invalid reply ({error}).")) from None
+                raise self._fail(StudentProblem(f"{function}: the worker sent an invalid reply ({error}).",
+                                                function=function)) from None
             # The arrays as the student's code left them, read from the shared memory by the
             # grader itself: what the worker says about them is not taken on trust.
             args_after = tuple(shared.after(a, reported) for a, reported in zip(message["args"], args_after))
@@ -514,12 +520,13 @@ class WorkerDoor:
             seconds = reply["seconds"]
             return CallOutcome(
                 function=function, value=reply["value"], args_after=args_after, kwargs_after=kwargs_after,
-                warnings=tuple(_text(n, 500) for n in notes[:50]), output=_text(reply["output"]),
+                warnings=tuple(_text(n, 500) for n in notes[:50]), printed=_text(reply["printed"]),
                 seconds=float(seconds) if isinstance(seconds, (int, float)) else 0.0,
                 global_rng_changed=reply.get("global_rng_changed") is not False,
             )
         except (KeyError, protocol.ProtocolError) as error:
-            raise self._fail(StudentProblem(f"{function}: the worker sent an invalid reply ({error}).")) from None
+            raise self._fail(StudentProblem(f"{function}: the worker sent an invalid reply ({error}).",
+                                            function=function)) from None
 
     def build(self, recipe: Build) -> Any:
         """``InProcessDoor.build`` in the worker."""
@@ -560,14 +567,18 @@ def _problem_from(reply: dict, what: str) -> StudentProblem:
             return StudentImportError(message, details)
         if kind == "missing":
             return MissingFunction(message, details)
-        return StudentProblem(message, details)
+        # A problem of another kind: student code raised while the worker built an object, or
+        # the worker could not go on. What the (untrusted) worker claims is kept to these two.
+        return StudentProblem(message, details, kind="raised" if reply.get("failure") == "raised" else "crashed")
     except (KeyError, TypeError, protocol.ProtocolError):
         return StudentProblem(f"{what}: the worker sent an invalid reply.")
 
 
-def worker_doors(limits: Limits, protected: list[Path], preload: Sequence[str] = ()) -> DoorFactory:
+def worker_doors(limits: Limits, protected: list[Path], preload: Sequence[str] = (),
+                 shown_as: Sequence[tuple[str, str]] = ()) -> DoorFactory:
     """A door factory for the runner: every check gets a fresh sandboxed worker (forked from a
-    server that has imported ``preload`` too)."""
+    server that has imported ``preload`` too). ``shown_as`` renames paths in messages (see
+    :func:`~autograder.core.door.relabel`)."""
     zygote = shared_zygote(preload)
     readable = sandbox.readable_roots(list(protected) + [zygote.scratch])
     worker_limits = WorkerLimits(
@@ -577,7 +588,7 @@ def worker_doors(limits: Limits, protected: list[Path], preload: Sequence[str] =
 
     def open_door(path: Path, time_limit: float, label: str) -> WorkerDoor:
         return WorkerDoor(path, zygote=zygote, limits=worker_limits, time_limit=time_limit, readable=readable,
-                          label=label)
+                          label=label, shown_as=shown_as)
 
     open_door.capabilities = zygote.capabilities  # type: ignore[attr-defined]
     return open_door

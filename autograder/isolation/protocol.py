@@ -15,7 +15,7 @@ JSON header is ``{"blobs": [n0, n1, ...], "body": <value>}`` where ``<value>`` i
 Everything a worker sends is untrusted (student code runs there and may rewrite the worker), so
 :func:`decode` checks every node and raises :class:`ProtocolError` on anything else: unknown
 tags, dtypes that are not plain numbers/strings, shapes that do not match the bytes, nesting
-deeper than ``MAX_DEPTH``, frames larger than the caller's limit.
+deeper than ``MAX_DEPTH`` (``core.plain.WIRE_DEPTH``), frames larger than the caller's limit.
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ from typing import Any
 import numpy as np
 
 from ..core.door import Build, Handle
+from ..core.plain import WIRE_DEPTH, is_plain_dtype
 
 MAGIC = b"AGW1"
-MAX_DEPTH = 64
-_PLAIN_KINDS = frozenset("biufcUS")
+MAX_DEPTH = WIRE_DEPTH  # plain data (core.plain) inside a message's own few containers
 _TYPE_NAME_LIMIT = 200
 
 
@@ -121,7 +121,7 @@ def _dtype(text: Any) -> np.dtype:
         dtype = np.dtype(text)
     except (TypeError, ValueError):
         raise ProtocolError(f"bad dtype {text!r}") from None
-    if dtype.kind not in _PLAIN_KINDS or dtype.fields is not None or dtype.subdtype is not None:
+    if not is_plain_dtype(dtype):
         raise ProtocolError(f"dtype {text!r} is not plain data")
     return dtype
 

@@ -42,7 +42,7 @@ def problem_reply(problem: StudentProblem) -> dict:
     elif isinstance(problem, MissingFunction):
         reply["kind"] = "missing"
     else:
-        reply["kind"] = "problem"
+        reply.update(kind="problem", failure=problem.kind)
     return reply
 
 
@@ -60,7 +60,7 @@ def handle(door: InProcessDoor, request: dict) -> dict:
             outcome = door.call(request["function"], *request["args"], **request["kwargs"])
             return {"ok": True, "value": outcome.value, "args_after": outcome.args_after,
                     "kwargs_after": outcome.kwargs_after, "warnings": list(outcome.warnings),
-                    "output": outcome.output, "seconds": outcome.seconds,
+                    "printed": outcome.printed, "seconds": outcome.seconds,
                     "global_rng_changed": outcome.global_rng_changed}
     except StudentProblem as problem:
         return problem_reply(problem)

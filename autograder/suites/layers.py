@@ -12,23 +12,22 @@ import numpy as np
 from ..core.gradcheck import expect_gradient
 from ..core.tolerances import TOLERANCES
 from ..core.verdicts import (
-    CheckFailure,
     Hint,
-    describe_value,
     expect_array,
     expect_close,
     expect_dtype,
+    expect_returns,
     expect_shape,
     expect_unchanged,
 )
 
+OUT_CACHE = ("out", "cache")
+RETURN_OUT_CACHE = Hint("common/return_out_cache", "return out, cache")
+
 
 def call_forward(door, function: str, *args, out_shape: tuple | None = None, shape_hints: Sequence[Hint] = ()):
     """(out, cache handle or plain cache) of a *_forward, with out checked for type and shape."""
-    value = door.call(function, *args).value
-    if not isinstance(value, tuple) or len(value) != 2:
-        raise CheckFailure(f"{function} should return a pair (out, cache), but returned {describe_value(value)}.",
-                           "return out, cache")
+    value = expect_returns(door.call(function, *args).value, OUT_CACHE, function, RETURN_OUT_CACHE)
     out = expect_array(value[0], "out", function)
     if out_shape is not None:
         expect_shape(out, out_shape, "out", function, shape_hints)
@@ -48,8 +47,7 @@ def expect_gradients(value, names: Sequence[str], function: str, shapes: Sequenc
     """A backward's tuple of gradients, each an array of float in the given shape."""
     if len(names) == 1:
         return (expect_gradient_array(value, names[0], function, shapes[0], (hints or {}).get(names[0], ())),)
-    if not isinstance(value, tuple) or len(value) != len(names):
-        raise CheckFailure(f"{function} should return ({', '.join(names)}), but returned {describe_value(value)}.")
+    value = expect_returns(value, names, function)
     return tuple(expect_gradient_array(v, n, function, s, (hints or {}).get(n, ()))
                  for v, n, s in zip(value, names, shapes))
 
@@ -83,7 +81,7 @@ def numeric_layer_check(door, forward: str, backward: str, inputs: list[np.ndarr
 
 
 def expect_backward_leaves_alone(door, backward: str, upstream: dict, cache, gradients: Sequence[str],
-                                 shapes: Sequence[tuple], advice: str) -> None:
+                                 shapes: Sequence[tuple], advice: Hint) -> None:
     """``backward(*upstream, cache)`` must leave its upstream gradients and the cache as they
     were: the arguments are compared after the call, and a second call with the same cache
     must give the same gradients (which catches a cache changed in place on the student's side,
@@ -94,4 +92,4 @@ def expect_backward_leaves_alone(door, backward: str, upstream: dict, cache, gra
     for name, a, b in zip(gradients, expect_gradients(first.value, gradients, backward, shapes),
                           expect_gradients(second, gradients, backward, shapes)):
         expect_close(b, a, name, f"{backward} (second call, same cache)", tolerance=TOLERANCES["value"],
-                     source="the first call", hints=[Hint(advice, lambda _: True)])
+                     source="the first call", hints=[advice])

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..core.gradcheck import expect_gradient
-from ..core.tolerances import ACCURACY_MARGIN, TOLERANCES
+from ..core.memo import once
+from ..core.tolerances import TOLERANCES
 from ..core.verdicts import (
     CheckFailure,
     Hint,
     case,
+    expect_accuracy,
     expect_array,
     expect_close,
     expect_dtype,
@@ -62,7 +64,7 @@ class Mistake:
     mistaken code returns as the loss, ``gradient`` the expression whose gradient it returns
     as dW (None: the correct one)."""
 
-    hint: str
+    hint: Hint
     loss: Callable | None = None
     gradient: Callable | None = None
 
@@ -92,7 +94,8 @@ def penalty(W_t, reg: float):
     return reg * (W_t * W_t).sum()
 
 
-def oracle(spec: LossSpec, W, X, y, reg: float, loss_expression=None, gradient_expression=None) -> tuple[float, np.ndarray]:
+def oracle(spec: LossSpec, W, X, y, reg: float, loss_expression=None,
+           gradient_expression=None) -> tuple[float, np.ndarray]:
     """(loss, dW) of the contract's loss, or of a mistake's expressions, by PyTorch."""
     W_t, scores, y_t = _torch(W, X, y)
     correct = spec.data_loss(scores, y_t) + penalty(W_t, reg)
@@ -109,9 +112,9 @@ def mistake_hints(spec: LossSpec, W, X, y, reg: float, expected: tuple[float, np
     for mistake in spec.mistakes:
         value, gradient = oracle(spec, W, X, y, reg, mistake.loss, mistake.gradient)
         if mistake.loss is not None and not np.isclose(value, expected[0], rtol=1e-6, atol=1e-9):
-            loss_hints.append(Hint.if_close(np.array(value), mistake.hint, VALUE))
+            loss_hints.append(mistake.hint.if_close(np.array(value), VALUE))
         if not np.allclose(gradient, expected[1], rtol=1e-6, atol=1e-9):
-            gradient_hints.append(Hint.if_close(gradient, mistake.hint, GRADIENT))
+            gradient_hints.append(mistake.hint.if_close(gradient, GRADIENT))
     return loss_hints, gradient_hints
 
 
@@ -125,12 +128,14 @@ def call_loss(door, spec: LossSpec, W, X, y, reg: float):
     if not isinstance(value, tuple) or len(value) != 2:
         raise CheckFailure(f"{spec.function} should return a pair (loss, dW), but returned "
                            f"{type(value).__name__ if not isinstance(value, tuple) else f'{len(value)} values'}.",
-                           "return loss, dW")
+                           RETURN_LOSS_DW, kind="wrong_type")
     if isinstance(value[0], np.ndarray) and value[0].shape == W.shape and isinstance(value[1], (float, np.floating)):
-        raise CheckFailure(f"{spec.function} returned (dW, loss): the pair is in the wrong order.", "return loss, dW")
+        raise CheckFailure(f"{spec.function} returned (dW, loss): the pair is in the wrong order.", RETURN_LOSS_DW,
+                           kind="wrong_type")
     loss = expect_float(value[0], "loss", spec.function)
     dW = expect_array(value[1], "dW", spec.function)
-    expect_shape(dW, W.shape, "dW", spec.function, [Hint("dW is transposed: it must have W's shape (D, C).",
+    expect_shape(dW, W.shape, "dW", spec.function, [Hint("common/dw_transposed",
+                                                         "dW is transposed: it must have W's shape (D, C).",
                                                          lambda a: a.shape == W.shape[::-1])])
     expect_dtype(dW, "f", "dW", spec.function)
     return loss, dW, outcome
@@ -162,13 +167,15 @@ PENALTY_CASES = [
     LinearCase(N=7, D=5, C=4, seed=10, reg=0.1),
     LinearCase(N=20, D=8, C=10, seed=12, reg=2.5, labels=np.int32),
 ]
-PENALTY_HINT = ("with reg = 0 your answer is right: look at the penalty, loss += reg * np.sum(W * W) "
-                "and dW += 2 * reg * W.")
+PENALTY_HINT = Hint("common/penalty_wrong", "with reg = 0 your answer is right: look at the penalty, "
+                    "loss += reg * np.sum(W * W) and dW += 2 * reg * W.")
+RETURN_LOSS_DW = Hint("common/return_loss_dw", "return loss, dW")
 
 
 def register_public(suite, spec: LossSpec) -> None:
     """The public checks every linear classifier has."""
     fn = spec.function
+    SPECS[fn] = spec
 
     @suite.check(f"{fn}/shape_types", points=1)
     def shape_types(ctx):
@@ -193,7 +200,7 @@ def register_public(suite, spec: LossSpec) -> None:
                 extra = []
                 try:  # is the data part right? then a failure here is the penalty's
                     compare_with_oracle(ctx.student, spec, W, X, y, 0.0)
-                    extra = [Hint(PENALTY_HINT, lambda a: True)]
+                    extra = [PENALTY_HINT]
                 except CheckFailure:
                     pass
                 compare_with_oracle(ctx.student, spec, W, X, y, row.reg, extra)
@@ -240,8 +247,8 @@ def register_public(suite, spec: LossSpec) -> None:
         X_train, y_train, X_test, y_test = digits_problem(seed=0)
         with case(f"digits, {len(y_train)} training and {len(y_test)} test images, SGD {spec.training}"):
             mine = train(lambda *a: call_loss(ctx.student, spec, *a)[:2], X_train, y_train, spec)
-            expect_accuracy(fn, accuracy(mine, X_test, y_test), oracle_accuracy(spec, 0),
-                            f"the same SGD with {spec.oracle}")
+            expect_accuracy(fn, accuracy(mine, X_test, y_test), oracle_accuracy(spec.function, 0),
+                            training_message(fn, f"the same SGD with {spec.oracle}"))
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -256,29 +263,30 @@ def kink_free_case(spec: LossSpec, N: int, D: int, C: int, seed: int):
             return W, X, y
 
 
-_ORACLE_ACCURACY: dict[tuple[str, int], float] = {}
+SPECS: dict[str, LossSpec] = {}  # the loss of each linear classifier, by its function's name
 
 
-def oracle_accuracy(spec: LossSpec, seed: int) -> float:
+@once
+def oracle_accuracy(function: str, seed: int) -> float:
     """Test accuracy of SGD with the oracle's loss: deterministic, so computed once per process."""
-    if (spec.function, seed) not in _ORACLE_ACCURACY:
-        X_train, y_train, X_test, y_test = digits_problem(seed=seed)
-        W = train(lambda *a: oracle(spec, *a), X_train, y_train, spec)
-        _ORACLE_ACCURACY[spec.function, seed] = accuracy(W, X_test, y_test)
-    return _ORACLE_ACCURACY[spec.function, seed]
+    spec = SPECS[function]
+    X_train, y_train, X_test, y_test = digits_problem(seed=seed)
+    W = train(lambda *a: oracle(spec, *a), X_train, y_train, spec)
+    return accuracy(W, X_test, y_test)
 
 
 def train(loss, X, y, spec: LossSpec) -> np.ndarray:
     W, _ = sgd(loss, X, y, classes=10, seed=0, **spec.training)
     if not np.all(np.isfinite(W)):
-        raise CheckFailure(f"{spec.function}: training with your loss produced non-finite weights (nan or inf).")
+        raise CheckFailure(f"{spec.function}: training with your loss produced non-finite weights (nan or inf).",
+                           kind="not_finite")
     return W
 
 
-def expect_accuracy(function: str, mine: float, theirs: float, source: str) -> None:
-    if mine < theirs - ACCURACY_MARGIN:
-        raise CheckFailure(f"{function}: test accuracy after training with your loss is {mine:.4f}, below "
-                           f"{source} ({theirs:.4f}) by more than the margin {ACCURACY_MARGIN}.")
+def training_message(function: str, source: str) -> str:
+    """expect_accuracy's message for training with the student's loss, against ``source``."""
+    return (f"{function}: test accuracy after training with your loss is {{mine:.4f}}, below {source} "
+            "({theirs:.4f}) by more than the margin {margin}.")
 
 
 def expect_stable(door, spec: LossSpec, W, X, y, hints: list) -> None:
@@ -290,8 +298,8 @@ def expect_stable(door, spec: LossSpec, W, X, y, hints: list) -> None:
         raise CheckFailure(f"{spec.function}: loss is {loss} for scores as large as {np.abs(all_scores).max():g} "
                            f"that differ by up to {np.ptp(all_scores, axis=1).max():g} within a sample; it should be "
                            f"{expected[0]:.10g}.",
-                           next((h.text for h in hints if h.applies(np.array(loss))), None))
-    expect_finite(dW, "dW", spec.function, hints[0].text if hints else None)
+                           next((h for h in hints if h.applies(np.array(loss))), None), kind="not_finite")
+    expect_finite(dW, "dW", spec.function, hints[0] if hints else None)
     expect_close(np.array(loss), np.array(expected[0]), "loss", spec.function, tolerance=VALUE, source=spec.oracle,
                  hints=hints)
     expect_close(dW, expected[1], "dW", spec.function, tolerance=GRADIENT, source=f"autograd of {spec.oracle}")

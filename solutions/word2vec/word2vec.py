@@ -133,7 +133,8 @@ def sgns_update(W_in, W_out, centers, contexts, negatives, lr):
     # up every repeat, and each word's row is then updated once. The entries come in pair order,
     # which is S's column-major (CSC) order, so nothing needs sorting. (np.add.at: several times
     # slower.)
-    for table, ids, weights, vectors in ((W_out, out_ids, coefficients, v), (W_in, centers[:, None], np.ones((B, 1)), grad_v)):
+    for table, ids, weights, vectors in ((W_out, out_ids, coefficients, v),
+                                         (W_in, centers[:, None], np.ones((B, 1)), grad_v)):
         present = np.bincount(ids.ravel(), minlength=len(table)) > 0
         words = np.flatnonzero(present)
         rows = (np.cumsum(present) - 1)[ids.ravel()]

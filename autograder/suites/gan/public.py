@@ -13,7 +13,6 @@ generator's step) are run here too, and their results name the hint.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +20,7 @@ import numpy as np
 from ...core.checks import Suite
 from ...core.door import Build, Handle, StudentProblem
 from ...core.gradcheck import expect_gradient
+from ...core.memo import once
 from ...core.tolerances import TOLERANCES
 from ...core.verdicts import (
     CheckFailure,
@@ -30,6 +30,7 @@ from ...core.verdicts import (
     expect_array,
     expect_close,
     expect_float,
+    expect_returns,
     expect_shape,
 )
 
@@ -38,19 +39,24 @@ suite = Suite("gan", FUNCTIONS, "generative adversarial networks", preload=["tor
               worker_preload=["torch._dynamo"])  # what building an optimiser imports
 VALUE, GRADIENT, STEP = TOLERANCES["value"], TOLERANCES["gradient"], TOLERANCES["optimiser_step"]
 
-SWAPPED_HINT = "real samples are labelled 1 and fakes 0 in the discriminator's loss; yours has them swapped."
-SATURATING_HINT = ("this is the saturating loss, mean log(1 - sigmoid(D(G(z)))): use the non-saturating one, BCE of "
-                   "the fakes' logits against 1, which keeps a gradient when D rejects the fakes confidently.")
-SIGMOID_HINT = ("binary_cross_entropy on sigmoid(logits) saturates: once sigmoid rounds to 0 or 1 its log is "
-                "clamped at -100. Use F.binary_cross_entropy_with_logits on the logits themselves.")
-ZERO_G_HINT = ("G's gradients were not zeroed before its step: they still hold the previous call's (call "
-               "opt_G.zero_grad() before g_loss.backward()).")
-D_MOVED_HINT = ("D was moved by the generator's step too (opt_D.step() after g_loss.backward(), or one optimiser "
-                "for both players): only opt_D moves D, before the generator's step.")
-ZERO_D_HINT = "D's gradients were not zeroed before its step (call opt_D.zero_grad() before d_loss.backward())."
-NOT_DETACHED_HINT = ("G was moved by the discriminator's loss too: with fake not detached, d_loss.backward() leaves "
-                     "gradients in G that its step then adds to its own. Use D(fake.detach()), and zero opt_G's "
-                     "gradients before g_loss.backward().")
+SWAPPED_HINT = Hint("gan/labels_swapped",
+                    "real samples are labelled 1 and fakes 0 in the discriminator's loss; yours has them swapped.")
+SATURATING_HINT = Hint("gan/saturating_generator_loss", "this is the saturating loss, mean log(1 - sigmoid(D(G(z)))): "
+                       "use the non-saturating one, BCE of the fakes' logits against 1, which keeps a gradient when "
+                       "D rejects the fakes confidently.")
+SIGMOID_HINT = Hint("gan/bce_after_sigmoid", "binary_cross_entropy on sigmoid(logits) saturates: once sigmoid rounds "
+                    "to 0 or 1 its log is clamped at -100. Use F.binary_cross_entropy_with_logits on the logits "
+                    "themselves.")
+ZERO_G_HINT = Hint("gan/generator_gradients_not_zeroed", "G's gradients were not zeroed before its step: they still "
+                   "hold the previous call's (call opt_G.zero_grad() before g_loss.backward()).")
+D_MOVED_HINT = Hint("gan/discriminator_moved_by_generator", "D was moved by the generator's step too (opt_D.step() "
+                    "after g_loss.backward(), or one optimiser for both players): only opt_D moves D, before the "
+                    "generator's step.")
+ZERO_D_HINT = Hint("gan/discriminator_gradients_not_zeroed", "D's gradients were not zeroed before its step (call "
+                   "opt_D.zero_grad() before d_loss.backward()).")
+NOT_DETACHED_HINT = Hint("gan/fake_not_detached", "G was moved by the discriminator's loss too: with fake not "
+                         "detached, d_loss.backward() leaves gradients in G that its step then adds to its own. Use "
+                         "D(fake.detach()), and zero opt_G's gradients before g_loss.backward().")
 
 
 def build(door, kind: str, *args):
@@ -64,7 +70,7 @@ def build(door, kind: str, *args):
 EXPECTED = Path(__file__).with_name("expected.npz")
 
 
-@lru_cache(maxsize=1)
+@once
 def expected_data() -> dict[str, np.ndarray]:
     with np.load(EXPECTED) as data:
         return {key: data[key] for key in data.files}
@@ -93,9 +99,8 @@ def torch_bce(logits, targets) -> tuple[np.ndarray, np.ndarray]:
 
 
 def call_bce(door, logits, targets, outcome=None) -> tuple[float, np.ndarray]:
-    value = (outcome or door.call("bce_with_logits", logits, targets)).value
-    if not isinstance(value, tuple) or len(value) != 2:
-        raise CheckFailure(f"bce_with_logits should return (loss, dlogits), but returned {describe_value(value)}.")
+    value = expect_returns((outcome or door.call("bce_with_logits", logits, targets)).value, ("loss", "dlogits"),
+                           "bce_with_logits")
     loss = expect_float(value[0], "loss", "bce_with_logits")
     dlogits = expect_array(value[1], "dlogits", "bce_with_logits")
     expect_shape(dlogits, logits.shape, "dlogits", "bce_with_logits")
@@ -108,14 +113,17 @@ def expect_bce(door, logits, targets, outcome=None) -> None:
     N = len(logits)
     expect_close(np.asarray(loss), want_loss, "loss", "bce_with_logits", tolerance=VALUE,
                  source="F.binary_cross_entropy_with_logits", hints=[
-                     Hint.if_close(want_loss * N, "the loss is the mean over the N samples, not the sum.", VALUE),
-                     Hint("log(sigmoid(z)) loses everything once sigmoid(z) rounds to 0 or 1: use "
-                          "log sigmoid(z) = -np.logaddexp(0, -z) and log(1 - sigmoid(z)) = -np.logaddexp(0, z).",
+                     Hint("gan/bce_summed", "the loss is the mean over the N samples, not the sum.").if_close(
+                         want_loss * N, VALUE),
+                     Hint("gan/log_of_sigmoid", "log(sigmoid(z)) loses everything once sigmoid(z) rounds to 0 or 1: "
+                          "use log sigmoid(z) = -np.logaddexp(0, -z) and log(1 - sigmoid(z)) = -np.logaddexp(0, z).",
                           lambda a: not np.all(np.isfinite(a)))])
     expect_close(dlogits, want_grad, "dlogits", "bce_with_logits", tolerance=GRADIENT, source="torch autograd", hints=[
-        Hint.if_close(want_grad * N, "the loss is a mean: divide the gradient (sigmoid(z) - t) by N.", GRADIENT),
-        Hint.if_close(-want_grad, "the gradient is (sigmoid(z) - t) / N: the sign is reversed.", GRADIENT),
-        Hint("sigmoid(z) = 1 / (1 + exp(-z)) overflows for z < -709: use exp of -|z| only.",
+        Hint("gan/bce_summed", "the loss is a mean: divide the gradient (sigmoid(z) - t) by N.").if_close(
+            want_grad * N, GRADIENT),
+        Hint("gan/bce_gradient_sign", "the gradient is (sigmoid(z) - t) / N: the sign is reversed.").if_close(
+            -want_grad, GRADIENT),
+        Hint("gan/sigmoid_overflow", "sigmoid(z) = 1 / (1 + exp(-z)) overflows for z < -709: use exp of -|z| only.",
              lambda a: not np.all(np.isfinite(a)))])
 
 
@@ -145,8 +153,10 @@ def bce_large(ctx):
             outcome = ctx.student.call("bce_with_logits", logits, targets)
             expect_bce(ctx.student, logits, targets, outcome)
             if outcome.warnings:
-                raise CheckFailure(f"bce_with_logits issued a warning for logits of +-{scale:g}: {outcome.warnings[0]}.",
-                                   "np.logaddexp(0, z) is log(1 + exp(z)) without overflow.")
+                raise CheckFailure(f"bce_with_logits issued a warning for logits of +-{scale:g}: "
+                                   f"{outcome.warnings[0]}.",
+                                   Hint("gan/logaddexp", "np.logaddexp(0, z) is log(1 + exp(z)) without overflow."),
+                                   kind="warning")
 
 
 @suite.check("bce_with_logits/numeric_gradient", points=1)
@@ -168,14 +178,15 @@ def student_loss(door, function: str, arrays):
     tensors = [build(door, "tensor", a, True) for a in arrays]
     result = door.call(function, *tensors).value
     if not (isinstance(result, Handle) and result.type_name == "Tensor"):
-        hint = "return the loss tensor itself (not loss.item()): the caller calls backward() on it." if isinstance(
-            result, float) else None
+        hint = Hint("gan/loss_item_returned", "return the loss tensor itself (not loss.item()): the caller calls "
+                    "backward() on it.") if isinstance(result, float) else None
         raise CheckFailure(f"{function} should return a scalar torch.Tensor, but returned {describe_value(result)}.",
-                           hint)
+                           hint, kind="wrong_type", function=function)
     try:
         value, gradients = build(door, "value_and_gradients", result, tensors)
     except StudentProblem as problem:
-        raise CheckFailure(f"{function}'s result cannot be differentiated: {problem.message}") from None
+        raise CheckFailure(f"{function}'s result cannot be differentiated: {problem.message}", kind="wrong_type",
+                           function=function) from None
     return value, [np.zeros(a.shape) if g is None else np.asarray(g) for g, a in zip(gradients, arrays)]
 
 
@@ -191,7 +202,7 @@ def expect_loss(door, function: str, key: str, arrays, names) -> None:
     def hints(index: int | None) -> list[Hint]:
         """Hints for the value (index None) or the gradient for input ``index``."""
         part = "value" if index is None else f"grad/{index}"
-        return [Hint.if_close(data[f"{key}/{m}/{part}"], text, GRADIENT) for m, text in mistakes.items()]
+        return [hint.if_close(data[f"{key}/{m}/{part}"], GRADIENT) for m, hint in mistakes.items()]
 
     expect_close(np.asarray(value), np.asarray(want), "the loss", function, tolerance=VALUE,
                  source="the contract's loss with F.binary_cross_entropy_with_logits", hints=hints(None))
@@ -267,7 +278,8 @@ class Players:
 
     @property
     def label(self) -> str:
-        return (f"G {self.G_sizes} with Adam(lr={self.lr_G}, betas=({self.beta1}, 0.999)), D {self.D_sizes} with SGD(lr={self.lr_D}, "
+        return (f"G {self.G_sizes} with Adam(lr={self.lr_G}, betas=({self.beta1}, 0.999)), "
+                f"D {self.D_sizes} with SGD(lr={self.lr_D}, "
                 f"momentum={self.momentum}), batches of {self.batch}")
 
 
@@ -298,19 +310,18 @@ SCENARIOS = [THREE_STEPS, STALE, *FROZEN.values()]
 def mistake_hints(players: Players, calls: int, stale: bool, number: int, pick) -> list[Hint]:
     """A hint per mistake in MISTAKES: fits when the answer equals ``pick(state)`` of that
     mistake's trajectory after call ``number`` (computed only when a comparison fails)."""
-    return [Hint.if_close(lambda m=m: pick(expected_trajectory(players, calls, m, stale)[number - 1]), text, STEP)
-            for m, text in MISTAKES.items()]
+    return [hint.if_close(lambda m=m: pick(expected_trajectory(players, calls, m, stale)[number - 1]), STEP)
+            for m, hint in MISTAKES.items()]
 
 
 def call_gan_step(door, handles, real, z) -> tuple[float, float]:
     value = door.call("gan_step", *handles, Build("tensor", (real,)), Build("tensor", (z,))).value
-    if not isinstance(value, tuple) or len(value) != 2:
-        raise CheckFailure(f"gan_step should return (d_loss, g_loss), but returned {describe_value(value)}.")
+    value = expect_returns(value, ("d_loss", "g_loss"), "gan_step")
     losses = []
     for name, loss in zip(("d_loss", "g_loss"), value):
         if isinstance(loss, Handle):
             raise CheckFailure(f"gan_step should return {name} as a Python float, but returned {describe_value(loss)}.",
-                               f"return {name}.item().")
+                               Hint("gan/tensor_returned", f"return {name}.item()."), kind="wrong_type")
         losses.append(expect_float(loss, name, "gan_step"))
     return losses[0], losses[1]
 
@@ -356,7 +367,8 @@ def gan_own_players(ctx):
     for frozen, (players, calls, stale) in FROZEN.items():
         with case(f"{frozen}'s learning rate 0; " + players.label):
             handles = players.build(ctx.student)
-            before = {"G": build(ctx.student, "parameters", handles[0]), "D": build(ctx.student, "parameters", handles[1])}
+            before = {"G": build(ctx.student, "parameters", handles[0]),
+                      "D": build(ctx.student, "parameters", handles[1])}
             (real, z), = players.batches(1)
             call_gan_step(ctx.student, handles, real, z)
             _, _, G_want, D_want = expected_trajectory(players, calls, None, stale)[0]
@@ -368,7 +380,9 @@ def gan_own_players(ctx):
                         raise CheckFailure(
                             f"gan_step changed {player}'s parameter {k} although opt_{player}'s learning rate is 0: "
                             f"something other than opt_{player} moved {player}.",
-                            D_MOVED_HINT if player == "D" else "only opt_G may move G; opt_D holds D's parameters only.")
+                            D_MOVED_HINT if player == "D" else Hint("gan/generator_moved_by_discriminator",
+                                                                    "only opt_G may move G; opt_D holds D's "
+                                                                    "parameters only."))
                     expect_close(np.asarray(g), w, f"{player}'s parameter {k}", "gan_step", tolerance=STEP,
                                  source="the contract's step",
                                  hints=mistake_hints(players, calls, stale, 1, lambda s, i=state, k=k: s[i][k]))
@@ -393,7 +407,8 @@ MEAN_TOLERANCE, STD_TOLERANCE = 0.15, 0.25
 
 def gaussian_players(seed: int) -> Players:
     return Players(seed=seed, z_dim=GAUSSIAN["z_dim"], data_dim=1, hidden=GAUSSIAN["hidden"], lr_G=GAUSSIAN["lr_G"],
-                   beta1=GAUSSIAN["beta1"], lr_D=GAUSSIAN["lr_D"], momentum=GAUSSIAN["momentum"], batch=GAUSSIAN["batch"])
+                   beta1=GAUSSIAN["beta1"], lr_D=GAUSSIAN["lr_D"], momentum=GAUSSIAN["momentum"],
+                   batch=GAUSSIAN["batch"])
 
 
 def learn_gaussian(door, seed: int) -> tuple[float, float]:
@@ -406,7 +421,7 @@ def learn_gaussian(door, seed: int) -> tuple[float, float]:
         call_gan_step(door, handles, real, rng.normal(size=(players.batch, players.z_dim)))
     samples = np.asarray(build(door, "forward", handles[0], rng.normal(size=(GAUSSIAN["samples"], players.z_dim))))
     if not np.all(np.isfinite(samples)):
-        raise CheckFailure("after training with your gan_step, G produces nan or inf.")
+        raise CheckFailure("after training with your gan_step, G produces nan or inf.", kind="not_finite")
     return float(samples.mean()), float(samples.std())
 
 
@@ -419,4 +434,6 @@ def gan_gaussian(ctx):
         if abs(mean - GAUSSIAN["mean"]) > MEAN_TOLERANCE or abs(std - GAUSSIAN["std"]) > STD_TOLERANCE:
             raise CheckFailure(f"gan: after training with your gan_step, G's samples have mean {mean:.3f} and standard "
                                f"deviation {std:.3f}; the target is N({GAUSSIAN['mean']}, {GAUSSIAN['std']}^2) (within "
-                               f"{MEAN_TOLERANCE} and {STD_TOLERANCE}).")
+                               f"{MEAN_TOLERANCE} and {STD_TOLERANCE}).", kind="below_target",
+                               numbers={"actual": [mean, std], "expected": [GAUSSIAN["mean"], GAUSSIAN["std"]],
+                                        "tolerance": [MEAN_TOLERANCE, STD_TOLERANCE]})

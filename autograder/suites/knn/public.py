@@ -12,12 +12,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...core.checks import Suite
-from ...core.tolerances import ACCURACY_MARGIN, distance_tolerance
+from ...core.tolerances import distance_tolerance
 from ...core.verdicts import (
     CheckFailure,
     Hint,
     case,
     describe_value,
+    expect_accuracy,
     expect_array,
     expect_close,
     expect_dtype,
@@ -63,9 +64,10 @@ DISTANCE_CASES = [
     DistanceCase(M=30, N=20, D=50, seed=5, scale=10.0),
 ]
 
-CLIP_HINT = (
+CLIP_HINT = Hint(
+    "knn/distances_not_clipped",
     "rounding can make ||a||^2 + ||b||^2 - 2 a.b slightly negative for (nearly) equal rows, and "
-    "np.sqrt of a negative number is NaN: clip at 0 first, np.sqrt(np.maximum(sq, 0))."
+    "np.sqrt of a negative number is NaN: clip at 0 first, np.sqrt(np.maximum(sq, 0)).",
 )
 
 
@@ -80,16 +82,17 @@ def exact_distances(X_train: np.ndarray, X_test: np.ndarray, p: float = 2.0) -> 
 
 def distance_hints(X_train: np.ndarray, X_test: np.ndarray, expected: np.ndarray, tol: np.ndarray) -> list[Hint]:
     hints = [
-        Hint.if_close(expected**2, "these are squared distances: take the square root (np.sqrt).", tol * (2 * expected + 1)),
-        Hint.if_close(
-            exact_distances(X_train, X_test, p=1.0),
-            "these are L1 (Manhattan) distances, sums of |differences|; the contract asks for "
-            "Euclidean (L2) distances, the square root of the sum of squared differences.",
-            tol,
-        ),
+        Hint("knn/squared_distances", "these are squared distances: take the square root (np.sqrt).").if_close(
+            expected**2, tol * (2 * expected + 1)),
+        Hint("knn/l1_distances",
+             "these are L1 (Manhattan) distances, sums of |differences|; the contract asks for "
+             "Euclidean (L2) distances, the square root of the sum of squared differences.").if_close(
+            exact_distances(X_train, X_test, p=1.0), tol),
     ]
     if expected.shape[0] == expected.shape[1]:
-        hints.append(Hint.if_close(expected.T, "dists looks transposed: row i is test point i, column j training point j.", tol))
+        hints.append(Hint("knn/distances_transposed",
+                          "dists looks transposed: row i is test point i, column j training point j.").if_close(
+            expected.T, tol))
     return hints
 
 
@@ -98,11 +101,13 @@ def call_distances(ctx, X_train: np.ndarray, X_test: np.ndarray) -> np.ndarray:
     N, M = X_test.shape[0], X_train.shape[0]
     dists = expect_array(ctx.student.call("compute_distances", X_train, X_test).value, "dists", "compute_distances")
     transposed = Hint(
+        "knn/distances_transposed",
         "dists is transposed: it must be (N, M) — one row per test point, one column per training point.",
         lambda a: a.shape == (M, N),
     )
     expect_shape(dists, (N, M), "dists", "compute_distances", [transposed])
-    expect_dtype(dists, "f", "dists", "compute_distances", "distances are real numbers: return a float array.")
+    expect_dtype(dists, "f", "dists", "compute_distances",
+                 Hint("knn/distances_not_float", "distances are real numbers: return a float array."))
     return dists
 
 
@@ -178,7 +183,7 @@ class VoteCase:
     k: int
     ranked_labels: tuple[tuple[int, ...], ...]  # per test point: labels of its neighbours, nearest first
     expected: tuple[int, ...]
-    mistakes: tuple[tuple[str, tuple[int, ...]], ...] = ()  # (hint, what the mistake answers)
+    mistakes: tuple[tuple[Hint, tuple[int, ...]], ...] = ()  # (hint, what the mistake answers)
 
     def nearest_indices(self) -> np.ndarray:
         """The row of X_train nearest to each test point (the first of its cluster)."""
@@ -197,12 +202,18 @@ class VoteCase:
         return X_train, np.array(labels, dtype=label_dtype), X_test
 
 
-K_PLUS_ONE = "your answers match a vote of the k + 1 nearest neighbours: take exactly k (np.argsort(d)[:k])."
-FARTHEST = "your answers match the farthest training points: np.argsort sorts ascending, the nearest come first."
-NEAREST_ONLY = "your answers match the nearest neighbour alone: all k nearest neighbours must vote."
-TIE_LARGEST = "a tie in the vote must go to the smallest label (np.bincount(labels).argmax() does that); yours went to the largest."
-INDICES = "your answers look like indices of training points, not their labels: look the labels up in y_train."
-TIE_NEAREST = (
+K_PLUS_ONE = Hint("knn/k_plus_one_neighbours",
+                  "your answers match a vote of the k + 1 nearest neighbours: take exactly k (np.argsort(d)[:k]).")
+FARTHEST = Hint("knn/farthest_neighbours",
+                "your answers match the farthest training points: np.argsort sorts ascending, the nearest come first.")
+NEAREST_ONLY = Hint("knn/nearest_only",
+                    "your answers match the nearest neighbour alone: all k nearest neighbours must vote.")
+TIE_LARGEST = Hint("knn/tie_to_largest", "a tie in the vote must go to the smallest label "
+                   "(np.bincount(labels).argmax() does that); yours went to the largest.")
+INDICES = Hint("knn/indices_not_labels",
+               "your answers look like indices of training points, not their labels: look the labels up in y_train.")
+TIE_NEAREST = Hint(
+    "knn/tie_to_nearest",
     "a tie in the vote must go to the smallest label, not to the label seen first (the nearest); "
     "collections.Counter.most_common and 'first maximum in neighbour order' do the latter."
 )
@@ -237,7 +248,8 @@ def call_predict(ctx, X_train, y_train, X_test, k) -> np.ndarray:
     y_pred = expect_array(outcome.value, "y_pred", "knn_predict")
     expect_shape(y_pred, (X_test.shape[0],), "y_pred", "knn_predict")
     expect_dtype(y_pred, "iu", "y_pred", "knn_predict",
-                 "labels are integers: np.zeros(...) is float by default; index y_train or use dtype=int.")
+                 Hint("knn/labels_not_integers",
+                      "labels are integers: np.zeros(...) is float by default; index y_train or use dtype=int."))
     return y_pred
 
 
@@ -248,8 +260,8 @@ def check_votes(ctx, rows: list[VoteCase]) -> None:
                       f"y_train {np.dtype(label_dtype).name}"):
                 X_train, y_train, X_test = row.data(label_dtype)
                 y_pred = call_predict(ctx, X_train, y_train, X_test, row.k)
-                hints = [Hint.if_close(np.array(answer), hint) for hint, answer in row.mistakes]
-                hints.append(Hint.if_close(row.nearest_indices(), INDICES))
+                hints = [hint.if_close(np.array(answer)) for hint, answer in row.mistakes]
+                hints.append(INDICES.if_close(row.nearest_indices()))
                 expect_equal(y_pred, np.array(row.expected), "y_pred", "knn_predict",
                              source=f"the majority vote of the {row.k} nearest", hints=hints)
 
@@ -314,11 +326,8 @@ def predict_digits(ctx):
         with case(f"digits: {len(y_train)} training and {len(y_test)} test images, k={k}"):
             accuracy = digits_accuracy(ctx.student, k, seed=0)
             target = KNeighborsClassifier(n_neighbors=k, algorithm="brute").fit(X_train, y_train).score(X_test, y_test)
-            if accuracy < target - ACCURACY_MARGIN:
-                raise CheckFailure(
-                    f"knn_predict: test accuracy {accuracy:.4f} is below scikit-learn's "
-                    f"KNeighborsClassifier ({target:.4f}) by more than the margin {ACCURACY_MARGIN}."
-                )
+            expect_accuracy("knn_predict", accuracy, target, "knn_predict: test accuracy {mine:.4f} is below "
+                            "scikit-learn's KNeighborsClassifier ({theirs:.4f}) by more than the margin {margin}.")
 
 
 # --- cross_validate_k -------------------------------------------------------------------------
@@ -333,10 +342,11 @@ FOLD_POSITIONS = np.array([0.0, 10.0, 20.0, 30.0, 0.1, 10.3, 20.05, 0.25, 10.1, 
 FOLD_LABELS = np.array([0, 1, 3, 1, 0, 2, 0, 1, 2, 3])
 FOLD_EXPECTED = [1 / 4, 2 / 3, 0.0]
 FOLD_MISTAKES = [
-    ("every fold is perfect: the validation rows must not be part of the training rows.", [1.0, 1.0, 1.0]),
-    ("accuracies are fractions in [0, 1], not percentages.", [25.0, 200 / 3, 0.0]),
-    ("your folds look like X[i::num_folds] (every num_folds-th row); the contract's folds are "
-     "consecutive rows, np.array_split(X, num_folds).", [0.5, 1 / 3, 0.0]),
+    (Hint("knn/validates_on_training_rows",
+          "every fold is perfect: the validation rows must not be part of the training rows."), [1.0, 1.0, 1.0]),
+    (Hint("knn/accuracy_as_percentage", "accuracies are fractions in [0, 1], not percentages."), [25.0, 200 / 3, 0.0]),
+    (Hint("knn/strided_folds", "your folds look like X[i::num_folds] (every num_folds-th row); the contract's folds "
+          "are consecutive rows, np.array_split(X, num_folds)."), [0.5, 1 / 3, 0.0]),
 ]
 
 
@@ -344,18 +354,27 @@ def accuracy_table(ctx, X, y, k_choices, num_folds) -> dict:
     """The student's result checked for structure: {k: num_folds floats in [0, 1]}."""
     value = ctx.student.call("cross_validate_k", X, y, k_choices, num_folds=num_folds).value
     if not isinstance(value, dict):
-        raise CheckFailure(f"cross_validate_k should return a dict {{k: [accuracies]}}, but returned {describe_value(value)}.")
+        raise CheckFailure("cross_validate_k should return a dict {k: [accuracies]}, but returned "
+                           f"{describe_value(value)}.",
+                           kind="wrong_type")
     if set(value) != set(k_choices):
-        raise CheckFailure(f"cross_validate_k: the dict's keys are {sorted(value, key=repr)} but should be the k_choices {list(k_choices)}.")
+        raise CheckFailure(f"cross_validate_k: the dict's keys are {sorted(value, key=repr)} but should be the "
+                           f"k_choices {list(k_choices)}.",
+                           kind="wrong_type")
     table = {}
     for key in k_choices:
         accuracies = value[key]
         if isinstance(accuracies, np.ndarray):
             accuracies = accuracies.tolist()
-        if not isinstance(accuracies, (list, tuple)) or not all(isinstance(a, (int, float, np.number)) for a in accuracies):
-            raise CheckFailure(f"cross_validate_k: result[{key}] should be a list of num_folds accuracies (floats); got {accuracies!r}.")
+        if not isinstance(accuracies, (list, tuple)) or not all(
+                isinstance(a, (int, float, np.number)) for a in accuracies):
+            raise CheckFailure(f"cross_validate_k: result[{key}] should be a list of num_folds accuracies (floats); "
+                               f"got {accuracies!r}.",
+                               kind="wrong_type")
         if len(accuracies) != num_folds:
-            raise CheckFailure(f"cross_validate_k: result[{key}] has {len(accuracies)} accuracies but num_folds is {num_folds}.")
+            raise CheckFailure(f"cross_validate_k: result[{key}] has {len(accuracies)} accuracies but num_folds is "
+                               f"{num_folds}.",
+                               kind="wrong_shape")
         table[key] = np.array(accuracies, dtype=np.float64)
     return table
 
@@ -369,7 +388,8 @@ def cv_structure(ctx):
         for k, accuracies in accuracy_table(ctx, X, y, [1, 3, 5], 4).items():
             if np.any((accuracies < 0) | (accuracies > 1)):
                 raise CheckFailure(f"cross_validate_k: result[{k}] = {accuracies.tolist()} has values outside [0, 1].",
-                                   "an accuracy is the fraction of a fold's rows predicted correctly.")
+                                   Hint("knn/accuracy_out_of_range",
+                                        "an accuracy is the fraction of a fold's rows predicted correctly."))
 
 
 @suite.check("cross_validate_k/folds", points=2)
@@ -377,7 +397,7 @@ def cv_folds(ctx):
     """Folds are consecutive rows (np.array_split, no shuffling); fold i validates, the others train."""
     with case("ten points on a line, num_folds=3 (folds of 4, 3, 3 rows), k_choices=[1]"):
         accuracies = accuracy_table(ctx, FOLD_POSITIONS, FOLD_LABELS, [1], 3)[1]
-        hints = [Hint.if_close(np.array(answer), text, np.full(3, 1e-9)) for text, answer in FOLD_MISTAKES]
+        hints = [hint.if_close(np.array(answer), np.full(3, 1e-9)) for hint, answer in FOLD_MISTAKES]
         expect_close(accuracies, np.array(FOLD_EXPECTED), "result[1]", "cross_validate_k",
                      tolerance=np.full(3, 1e-9), source="the accuracies of folds [rows 0-3, rows 4-6, rows 7-9]",
                      hints=hints)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...core.checks import remember_reference
+from ...core.memo import remember_reference
 from ...core.verdicts import CheckFailure, case, expect_close
 from .public import (
     GRADIENT,
@@ -32,7 +32,7 @@ def reference_gradients(door, forward: str, backward: str, args, upstream):
     return door.call(backward, *upstream, cache).value
 
 
-@suite.check("rnn_step_backward/vs_reference", points=1, hidden=True, reference=True)
+@suite.check("rnn_step_backward/vs_reference", points=1, reference=True)
 def rnn_vs_reference(ctx):
     """A larger step (N=16, D=20, H=24): every gradient as the reference computes it."""
     size = LARGER[1]
@@ -45,7 +45,7 @@ def rnn_vs_reference(ctx):
             expect_close(a, b, name, "rnn_step_backward", tolerance=GRADIENT, source="the reference")
 
 
-@suite.check("lstm_step_backward/vs_reference", points=1, hidden=True, reference=True)
+@suite.check("lstm_step_backward/vs_reference", points=1, reference=True)
 def lstm_step_vs_reference(ctx):
     """Larger steps, with some saturated gates: values and every gradient as the reference."""
     for size in LARGER:
@@ -59,7 +59,7 @@ def lstm_step_vs_reference(ctx):
                 expect_close(a, b, name, "lstm_step_backward", tolerance=GRADIENT, source="the reference")
 
 
-@suite.check("lstm_backward/vs_reference", points=2, hidden=True, reference=True)
+@suite.check("lstm_backward/vs_reference", points=2, reference=True)
 def lstm_vs_reference(ctx):
     """Longer sequences (T=7, D=10, H=12; T=3, D=20, H=24): h and every gradient as the reference."""
     for size in LARGER:
@@ -75,7 +75,7 @@ def lstm_vs_reference(ctx):
                 expect_close(a, b, name, "lstm_backward", tolerance=GRADIENT, source="the reference")
 
 
-@suite.check("lstm_backward/training_vs_reference", points=1, hidden=True, reference=True)
+@suite.check("lstm_backward/training_vs_reference", points=1, reference=True)
 def lstm_training_vs_reference(ctx):
     """Another run of the sequence task (seed 1): as low a loss as with the reference's functions."""
     with case("pattern task, seed 1"):
@@ -84,4 +84,5 @@ def lstm_training_vs_reference(ctx):
                                     lambda: final_loss(train_sequence(DoorSequence(ctx.reference), seed=1)))
         if not mine <= theirs + TRAINING_MARGIN:
             raise CheckFailure(f"lstm: final training loss {mine:.4f}, above the reference's {theirs:.4f} by more "
-                               f"than {TRAINING_MARGIN}.")
+                               f"than {TRAINING_MARGIN}.", kind="below_target",
+                               numbers={"actual": mine, "expected": theirs, "tolerance": TRAINING_MARGIN})

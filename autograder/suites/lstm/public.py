@@ -13,23 +13,24 @@ tanh(next_c) cut), and the student's answer is compared with that.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 from ...core.checks import Suite
 from ...core.gradcheck import expect_gradient
+from ...core.memo import once
 from ...core.tolerances import TOLERANCES
 from ...core.verdicts import (
     CheckFailure,
     Hint,
     case,
-    describe_value,
     expect_array,
     expect_close,
+    expect_returns,
     expect_shape,
     expect_unchanged,
 )
+from ...training import momentum_descent
 from ..layers import expect_backward_leaves_alone, expect_gradients
 
 FUNCTIONS = ["rnn_step", "rnn_step_backward", "lstm_step", "lstm_step_backward", "lstm_forward", "lstm_backward"]
@@ -173,29 +174,27 @@ def numpy_of(fn, arrays, **options):
 
 def call_step(door, function: str, args, outputs: int, shape: tuple):
     """(outputs..., cache) of a step function, each output checked for type and shape."""
-    value = door.call(function, *args).value
-    if not isinstance(value, tuple) or len(value) != outputs + 1:
-        names = {1: "(next_h, cache)", 2: "(next_h, next_c, cache)"}.get(outputs, f"{outputs} outputs and a cache")
-        raise CheckFailure(f"{function} should return {names}, but returned {describe_value(value)}.")
+    names = ["next_h", "next_c"][:outputs] if function != "lstm_forward" else ["h"]
+    value = expect_returns(door.call(function, *args).value, [*names, "cache"], function)
     arrays = []
-    for index, name in enumerate(["next_h", "next_c"][:outputs] if function != "lstm_forward" else ["h"]):
+    for index, name in enumerate(names):
         array = expect_array(value[index], name, function)
         expect_shape(array, shape, name, function)
         arrays.append(array)
     return (*arrays, value[-1])
 
 
-GATE_ORDER_HINT = ("your gates are in CS231n's order (i, f, o, g); the contract uses PyTorch's i, f, g, o: the "
-                   "third block of H columns is g (tanh), the fourth is o.")
-CELL_TANH_HINT = "next_h = o * tanh(next_c): tanh of the cell state is missing."
-TANH_PATH_HINT = ("next_c reaches the loss twice: through dnext_c and through next_h = o * tanh(next_c); add "
-                  "dnext_h * o * (1 - tanh(next_c)**2) to dnext_c before going further back.")
+GATE_ORDER_HINT = Hint("lstm/cs231n_gate_order", "your gates are in CS231n's order (i, f, o, g); the contract uses "
+                       "PyTorch's i, f, g, o: the third block of H columns is g (tanh), the fourth is o.")
+CELL_TANH_HINT = Hint("lstm/cell_tanh_missing", "next_h = o * tanh(next_c): tanh of the cell state is missing.")
+TANH_PATH_HINT = Hint("lstm/tanh_path_cut", "next_c reaches the loss twice: through dnext_c and through next_h = "
+                      "o * tanh(next_c); add dnext_h * o * (1 - tanh(next_c)**2) to dnext_c before going further back.")
 
 
 def lstm_step_hints(args, index: int) -> list[Hint]:
     """Hints for output ``index`` (0 next_h, 1 next_c) of lstm_step."""
-    return [Hint.if_close(lambda: numpy_of(torch_lstm_step, args, order="ifog")[index], GATE_ORDER_HINT, VALUE),
-            Hint.if_close(lambda: numpy_of(torch_lstm_step, args, cell_tanh=False)[index], CELL_TANH_HINT, VALUE)]
+    return [GATE_ORDER_HINT.if_close(lambda: numpy_of(torch_lstm_step, args, order="ifog")[index], VALUE),
+            CELL_TANH_HINT.if_close(lambda: numpy_of(torch_lstm_step, args, cell_tanh=False)[index], VALUE)]
 
 
 # --- rnn_step -----------------------------------------------------------------------------------
@@ -297,23 +296,24 @@ def lstm_step_saturated(ctx):
         args = (np.sign(x), np.sign(prev_h), prev_c, np.sign(Wx) * scale / 9, np.sign(Wh) * scale / 9, np.sign(b))
         with case(label):
             outcome = ctx.student.call("lstm_step", *args)
-            value = outcome.value
-            if not isinstance(value, tuple) or len(value) != 3:
-                raise CheckFailure(f"lstm_step should return (next_h, next_c, cache), but returned "
-                                   f"{describe_value(value)}.")
+            value = expect_returns(outcome.value, STEP_OUTPUTS, "lstm_step")
             want_h, want_c = lstm_cell(*args)
             for name, got, want in (("next_h", value[0], want_h), ("next_c", value[1], want_c)):
                 got = expect_array(got, name, "lstm_step")
                 expect_close(got, want, name, "lstm_step", tolerance=VALUE, source="torch.nn.LSTMCell",
-                             hints=[Hint("exp(-a) overflows for a < -709: write the sigmoid so that exp only sees "
+                             hints=[Hint("lstm/sigmoid_overflow",
+                                         "exp(-a) overflows for a < -709: write the sigmoid so that exp only sees "
                                          "numbers <= 0 (exp(a) / (1 + exp(a)) for negative a).",
                                          lambda v: not np.all(np.isfinite(v)))])
             if outcome.warnings:
                 raise CheckFailure(f"lstm_step issued a warning for large pre-activations: {outcome.warnings[0]}.",
-                                   "write the sigmoid so that np.exp only ever sees numbers <= 0.")
+                                   Hint("lstm/sigmoid_overflow",
+                                        "write the sigmoid so that np.exp only ever sees numbers <= 0."),
+                                   kind="warning")
 
 
 STEP_GRADIENTS = ["dx", "dprev_h", "dprev_c", "dWx", "dWh", "db"]
+STEP_OUTPUTS = ["next_h", "next_c", "cache"]
 
 
 def lstm_step_gradients(door, args, dnext_h, dnext_c):
@@ -337,7 +337,7 @@ def lstm_step_backward_values(ctx):
             cut = grads(list(torch_lstm_step(*inputs, cut_tanh_path=True)), inputs, [dnext_h, dnext_c])
             for name, value, want, alternative in zip(STEP_GRADIENTS, mine, expected, cut):
                 expect_close(value, want, name, "lstm_step_backward", tolerance=GRADIENT, source="autograd",
-                             hints=[Hint.if_close(alternative, TANH_PATH_HINT, GRADIENT)])
+                             hints=[TANH_PATH_HINT.if_close(alternative, GRADIENT)])
 
 
 @suite.check("lstm_step_backward/numeric_gradient", points=2)
@@ -357,25 +357,26 @@ def lstm_step_inputs(ctx):
     args = size.step_data()
     outcome = ctx.student.call("lstm_step", *args)
     expect_unchanged("lstm_step", ["x", "prev_h", "prev_c", "Wx", "Wh", "b"], list(args), outcome)
-    if not isinstance(outcome.value, tuple) or len(outcome.value) != 3:
-        raise CheckFailure(f"lstm_step should return (next_h, next_c, cache), but returned "
-                           f"{describe_value(outcome.value)}.")
+    cache = expect_returns(outcome.value, STEP_OUTPUTS, "lstm_step")[2]
     upstream = {"dnext_h": size.upstream(size.N, size.H), "dnext_c": size.upstream(size.N, size.H, 1)[..., 0]}
-    expect_backward_leaves_alone(ctx.student, "lstm_step_backward", upstream, outcome.value[2], STEP_GRADIENTS,
-                                 [a.shape for a in args], "lstm_step_backward changed its cache in place.")
+    expect_backward_leaves_alone(ctx.student, "lstm_step_backward", upstream, cache, STEP_GRADIENTS,
+                                 [a.shape for a in args],
+                                 Hint("lstm/cache_changed_in_place", "lstm_step_backward changed its cache in place."))
 
 
 # --- lstm_forward / lstm_backward ---------------------------------------------------------------
 
 
 def sequence_hints(args) -> list[Hint]:
-    return [Hint.if_close(lambda: numpy_of(torch_lstm_sequence, args, order="ifog")[0], GATE_ORDER_HINT, VALUE),
-            Hint.if_close(lambda: numpy_of(torch_lstm_sequence, args, cell_tanh=False)[0], CELL_TANH_HINT, VALUE)]
+    return [GATE_ORDER_HINT.if_close(lambda: numpy_of(torch_lstm_sequence, args, order="ifog")[0], VALUE),
+            CELL_TANH_HINT.if_close(lambda: numpy_of(torch_lstm_sequence, args, cell_tanh=False)[0], VALUE)]
 
 
-HIDDEN_PATH_HINT = ("h[:, t] reaches the loss directly (dh[:, t]) and through step t + 1: add the dprev_h that "
-                    "step t + 1 sends back to dh[:, t] (in a new array) before going through step t.")
-CELL_PATH_HINT = "the cell state carries gradient back through time too: pass dprev_c of step t + 1 into step t."
+HIDDEN_PATH_HINT = Hint("lstm/hidden_path_cut", "h[:, t] reaches the loss directly (dh[:, t]) and through step t + 1: "
+                        "add the dprev_h that step t + 1 sends back to dh[:, t] (in a new array) before going through "
+                        "step t.")
+CELL_PATH_HINT = Hint("lstm/cell_path_cut",
+                      "the cell state carries gradient back through time too: pass dprev_c of step t + 1 into step t.")
 
 
 def call_sequence(door, args):
@@ -421,8 +422,8 @@ def lstm_backward_values(ctx):
                 cut[mistake] = grads([torch_lstm_sequence(*inputs, **{mistake: True})], inputs, [dh])
             for index, (name, value, want) in enumerate(zip(SEQUENCE_GRADIENTS, mine, expected)):
                 expect_close(value, want, name, "lstm_backward", tolerance=GRADIENT, source="autograd", hints=[
-                    Hint.if_close(cut["detach_h"][index], HIDDEN_PATH_HINT, GRADIENT),
-                    Hint.if_close(cut["detach_c"][index], CELL_PATH_HINT, GRADIENT)])
+                    HIDDEN_PATH_HINT.if_close(cut["detach_h"][index], GRADIENT),
+                    CELL_PATH_HINT.if_close(cut["detach_c"][index], GRADIENT)])
 
 
 @suite.check("lstm_backward/numeric_gradient", points=2)
@@ -449,11 +450,10 @@ def lstm_backward_inputs(ctx):
     args = size.sequence_data()
     outcome = ctx.student.call("lstm_forward", *args)
     expect_unchanged("lstm_forward", ["x", "h0", "Wx", "Wh", "b"], list(args), outcome)
-    if not isinstance(outcome.value, tuple) or len(outcome.value) != 2:
-        raise CheckFailure(f"lstm_forward should return (h, cache), but returned {describe_value(outcome.value)}.")
+    cache = expect_returns(outcome.value, ["h", "cache"], "lstm_forward")[1]
     expect_backward_leaves_alone(ctx.student, "lstm_backward", {"dh": size.upstream(size.N, size.T, size.H)},
-                                 outcome.value[1], SEQUENCE_GRADIENTS, [a.shape for a in args],
-                                 "lstm_backward changed its cache in place.")
+                                 cache, SEQUENCE_GRADIENTS, [a.shape for a in args],
+                                 Hint("lstm/cache_changed_in_place", "lstm_backward changed its cache in place."))
 
 
 # --- end to end: a sequence task ----------------------------------------------------------------
@@ -471,7 +471,7 @@ def pattern_batch(rng) -> tuple[np.ndarray, np.ndarray]:
     return np.eye(4)[tokens[:, :-1]], tokens[:, 1:]
 
 
-@lru_cache(maxsize=4)
+@once
 def lstm_module(D: int, H: int):
     """A torch.nn.LSTM to run with our weights (torch.func.functional_call): built once."""
     import torch
@@ -521,9 +521,9 @@ def train_sequence(layers, seed: int = 0) -> list[float]:
     H, N, T = SEQUENCE["H"], SEQUENCE["N"], SEQUENCE["T"]
     params = {"Wx": rng.normal(scale=0.3, size=(4, 4 * H)), "Wh": rng.normal(scale=0.3, size=(H, 4 * H)),
               "b": np.zeros(4 * H), "Wy": rng.normal(scale=0.3, size=(H, 4)), "by": np.zeros(4)}
-    previous = {k: v.copy() for k, v in params.items()}
     losses = []
-    for _ in range(SEQUENCE["steps"]):
+
+    def gradients(params):
         x, targets = pattern_batch(rng)
         h, cache = layers.lstm_forward(x, np.zeros((N, H)), params["Wx"], params["Wh"], params["b"])
         scores = h @ params["Wy"] + params["by"]
@@ -532,15 +532,20 @@ def train_sequence(layers, seed: int = 0) -> list[float]:
         probs /= probs.sum(axis=2, keepdims=True)
         losses.append(float(-np.mean(np.log(np.take_along_axis(probs, targets[..., None], axis=2)))))
         dscores = probs
-        np.put_along_axis(dscores, targets[..., None], np.take_along_axis(probs, targets[..., None], axis=2) - 1, axis=2)
+        picked = np.take_along_axis(probs, targets[..., None], axis=2)
+        np.put_along_axis(dscores, targets[..., None], picked - 1, axis=2)
         dscores /= N * T
         grads_ = {"Wy": h.reshape(-1, H).T @ dscores.reshape(-1, 4), "by": dscores.sum(axis=(0, 1))}
         _, _, grads_["Wx"], grads_["Wh"], grads_["b"] = layers.lstm_backward(dscores @ params["Wy"].T, cache)
-        lr, momentum = SEQUENCE["learning_rate"], SEQUENCE["momentum"]
-        updated = {k: params[k] - lr * np.asarray(grads_[k]) + momentum * (params[k] - previous[k]) for k in params}
-        previous, params = params, updated
+        return grads_
+
+    def finite(params):
         if not all(np.all(np.isfinite(v)) for v in params.values()):
-            raise CheckFailure("training with your lstm_forward and lstm_backward produced nan or inf weights.")
+            raise CheckFailure("training with your lstm_forward and lstm_backward produced nan or inf weights.",
+                               kind="not_finite")
+
+    momentum_descent(params, gradients, steps=SEQUENCE["steps"], learning_rate=SEQUENCE["learning_rate"],
+                     momentum=SEQUENCE["momentum"], after_step=finite)
     return losses
 
 
@@ -548,7 +553,7 @@ def final_loss(losses: list[float]) -> float:
     return float(np.mean(losses[-10:]))
 
 
-@lru_cache(maxsize=2)
+@once
 def torch_final_loss(seed: int) -> float:
     """The oracle's final loss: deterministic, so computed once per grading process."""
     return final_loss(train_sequence(TorchSequence, seed))
@@ -564,4 +569,6 @@ def lstm_training(ctx):
         theirs = torch_final_loss(0)
         if not mine <= theirs + TRAINING_MARGIN:
             raise CheckFailure(f"lstm: final training loss {mine:.4f} with your functions, above the {theirs:.4f} of "
-                               f"the same training with PyTorch's by more than {TRAINING_MARGIN}.")
+                               f"the same training with PyTorch's by more than {TRAINING_MARGIN}.",
+                               kind="below_target", numbers={"actual": mine, "expected": theirs,
+                                                             "tolerance": TRAINING_MARGIN})

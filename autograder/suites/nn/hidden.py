@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...core.checks import remember_reference
-from ...core.tolerances import ACCURACY_MARGIN
-from ...core.verdicts import CheckFailure, case, expect_close
+from ...core.memo import remember_reference
+from ...core.verdicts import CheckFailure, case, expect_accuracy, expect_close
 from ...training import digits_problem
 from .public import (
     GRADIENT,
@@ -30,7 +29,7 @@ def reference_layer(door, forward, backward, inputs, dout):
     return out, door.call(backward, dout, cache).value
 
 
-@suite.check("affine_backward/vs_reference", points=1, hidden=True, reference=True)
+@suite.check("affine_backward/vs_reference", points=1, reference=True)
 def affine_vs_reference(ctx):
     """A larger affine layer (x (64, 3, 8, 8), M=10): forward and backward as the reference."""
     x, w, b = AffineCase((64, 3, 8, 8), 10, 40).data()
@@ -44,7 +43,7 @@ def affine_vs_reference(ctx):
             expect_close(mine, theirs, name, "affine_backward", tolerance=GRADIENT, source="the reference")
 
 
-@suite.check("sigmoid_backward/vs_reference", points=1, hidden=True, reference=True)
+@suite.check("sigmoid_backward/vs_reference", points=1, reference=True)
 def activations_vs_reference(ctx):
     """ReLU and sigmoid on (8, 16, 16) values spread over +-50: forward and backward as the reference."""
     x = np.random.default_rng(42).normal(size=(8, 16, 16)) * 20
@@ -58,7 +57,7 @@ def activations_vs_reference(ctx):
             expect_close(dx, ref_dx, "dx", backward, tolerance=GRADIENT, source="the reference")
 
 
-@suite.check("dropout_forward/edge_probabilities", points=1, hidden=True)
+@suite.check("dropout_forward/edge_probabilities", points=1)
 def dropout_edges(ctx):
     """p = 0 keeps everything unchanged in training; p = 0.95 drops about 95% and scales by 20."""
     x = np.random.default_rng(44).uniform(0.5, 1.5, size=(100, 100))
@@ -69,12 +68,13 @@ def dropout_edges(ctx):
         out, _ = dropout(ctx.student, x, 0.95, True, seed=2)
         kept = out != 0
         if abs(kept.mean() - 0.05) > 5 * np.sqrt(0.05 * 0.95 / x.size):
-            raise CheckFailure(f"dropout_forward kept {kept.mean():.4f} of the units with p=0.95; expected about 0.05.")
+            raise CheckFailure(f"dropout_forward kept {kept.mean():.4f} of the units with p=0.95; expected about 0.05.",
+                               numbers={"actual": float(kept.mean()), "expected": 0.05})
         expect_close(out[kept], x[kept] * 20, "out (kept units)", "dropout_forward", tolerance=VALUE,
                      source="x / (1 - p)")
 
 
-@suite.check("two_layer_net/vs_reference", points=2, hidden=True, reference=True)
+@suite.check("two_layer_net/vs_reference", points=2, reference=True)
 def network_vs_reference(ctx):
     """A wider network (D=64, H=50, C=10, N=30), reg > 0: loss and every gradient as the reference."""
     params, X, y = network(D=64, H=50, C=10, N=30, seed=45, scale=0.1)
@@ -88,7 +88,7 @@ def network_vs_reference(ctx):
                          source="the reference")
 
 
-@suite.check("two_layer_net/digits_vs_reference", points=1, hidden=True, reference=True)
+@suite.check("two_layer_net/digits_vs_reference", points=1, reference=True)
 def network_digits_vs_reference(ctx):
     """Another split of the digits: as accurate as training with the reference's functions."""
     X_train, y_train, X_test, y_test = digits_problem(seed=1)
@@ -97,6 +97,5 @@ def network_digits_vs_reference(ctx):
         theirs = remember_reference(ctx.reference, "digits/1", lambda: network_accuracy(train_network(
             lambda *a: ctx.reference.call("two_layer_net", *a).value,
             lambda *a: ctx.reference.call("sgd_momentum", *a).value, X_train, y_train), X_test, y_test))
-        if mine < theirs - ACCURACY_MARGIN:
-            raise CheckFailure(f"two_layer_net: test accuracy {mine:.4f}, below the reference's {theirs:.4f} by "
-                               f"more than {ACCURACY_MARGIN}.")
+        expect_accuracy("two_layer_net", mine, theirs, "two_layer_net: test accuracy {mine:.4f}, below the "
+                        "reference's {theirs:.4f} by more than {margin}.")

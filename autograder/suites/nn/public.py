@@ -8,28 +8,30 @@ Dropout is judged by its properties, never by one exact mask.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 from ...core.checks import Suite
 from ...core.door import Build
 from ...core.gradcheck import expect_gradient
-from ...core.tolerances import ACCURACY_MARGIN, TOLERANCES
+from ...core.memo import once
+from ...core.tolerances import TOLERANCES
 from ...core.verdicts import (
     CheckFailure,
     Hint,
     case,
     describe_value,
+    expect_accuracy,
     expect_array,
     expect_close,
     expect_float,
     expect_no_warnings,
+    expect_returns,
     expect_shape,
     expect_unchanged,
 )
-from ...training import digits_problem
-from ..layers import call_forward, expect_gradient_array, numeric_layer_check, torch_vjp
+from ...training import digits_problem, momentum_descent, momentum_step
+from ..layers import OUT_CACHE, call_forward, expect_gradient_array, numeric_layer_check, torch_vjp
 
 FUNCTIONS = ["affine_forward", "affine_backward", "relu_forward", "relu_backward", "sigmoid_forward",
              "sigmoid_backward", "dropout_forward", "dropout_backward", "sgd_momentum", "two_layer_net"]
@@ -89,14 +91,13 @@ def affine_forward_values(ctx):
 
 def affine_backward_answer(door, x, w, b, dout):
     _, cache = call_forward(door, "affine_forward", x, w, b, out_shape=dout.shape)
-    value = door.call("affine_backward", dout, cache).value
-    if not isinstance(value, tuple) or len(value) != 3:
-        raise CheckFailure(f"affine_backward should return (dx, dw, db), but returned {describe_value(value)}.")
-    flattened = Hint("dx must come back in x's shape: reshape it to x.shape (it is flattened now).",
+    value = expect_returns(door.call("affine_backward", dout, cache).value, ["dx", "dw", "db"], "affine_backward")
+    flattened = Hint("nn/dx_flattened", "dx must come back in x's shape: reshape it to x.shape (it is flattened now).",
                      lambda a: a.size == x.size and a.shape != x.shape)
     dx = expect_gradient_array(value[0], "dx", "affine_backward", x.shape, [flattened])
     dw = expect_gradient_array(value[1], "dw", "affine_backward", w.shape,
-                               [Hint("dw is transposed: it has w's shape (D, M).", lambda a: a.shape == w.shape[::-1])])
+                               [Hint("nn/dw_transposed", "dw is transposed: it has w's shape (D, M).",
+                                     lambda a: a.shape == w.shape[::-1])])
     db = expect_gradient_array(value[2], "db", "affine_backward", b.shape)
     gradients = (dx, dw, db)
     return gradients
@@ -123,7 +124,8 @@ def affine_backward_values(ctx):
             expect_close(dx, ex, "dx", "affine_backward", tolerance=GRADIENT, source="autograd")
             expect_close(dw, ew, "dw", "affine_backward", tolerance=GRADIENT, source="autograd")
             expect_close(db, eb, "db", "affine_backward", tolerance=GRADIENT, source="autograd", hints=[
-                Hint.if_close(eb / x.shape[0], "db is the sum of dout over the samples, not its mean.", GRADIENT)])
+                Hint("nn/db_averaged", "db is the sum of dout over the samples, not its mean.").if_close(
+                    eb / x.shape[0], GRADIENT)])
 
 
 @suite.check("affine_backward/numeric_gradient", points=1)
@@ -168,8 +170,8 @@ def relu_backward_values(ctx):
                                        x.shape)
             _, (expected,) = torch_vjp(torch_relu, [x], dout)
             expect_close(dx, expected, "dx", "relu_backward", tolerance=GRADIENT, source="autograd", hints=[
-                Hint.if_close(dout * (dout > 0), "the mask must come from the forward's input x (x > 0), "
-                              "not from dout.", GRADIENT)])
+                Hint("nn/relu_mask_from_dout", "the mask must come from the forward's input x (x > 0), "
+                     "not from dout.").if_close(dout * (dout > 0), GRADIENT)])
 
 
 @suite.check("relu_backward/numeric_gradient", points=1)
@@ -193,8 +195,8 @@ def sigmoid_forward_values(ctx):
 
 
 EXTREMES = np.array([1e4, -1e4, -800.0, 800.0, -30.0, 0.0, 36.0, -745.0])
-OVERFLOW_HINT = ("np.exp(-x) overflows for x < -709: for negative x use exp(x) / (1 + exp(x)), "
-                 "which only meets exp of negative numbers.")
+OVERFLOW_HINT = Hint("nn/sigmoid_overflow", "np.exp(-x) overflows for x < -709: for negative x use exp(x) / "
+                     "(1 + exp(x)), which only meets exp of negative numbers.")
 
 
 @suite.check("sigmoid_forward/extremes", points=1)
@@ -202,13 +204,12 @@ def sigmoid_extremes(ctx):
     """x at +-1e4 and -800: the exact values (0 and 1 in float64), no overflow, no warning."""
     with case(f"x = {EXTREMES.tolist()}"):
         outcome = ctx.student.call("sigmoid_forward", EXTREMES)
-        if not isinstance(outcome.value, tuple) or len(outcome.value) != 2:
-            raise CheckFailure(f"sigmoid_forward should return (out, cache), but returned {describe_value(outcome.value)}.")
-        out = expect_array(outcome.value[0], "out", "sigmoid_forward")
+        out = expect_array(expect_returns(outcome.value, OUT_CACHE, "sigmoid_forward")[0], "out", "sigmoid_forward")
         expected, _ = torch_vjp(torch_sigmoid, [EXTREMES], np.ones(EXTREMES.shape))
         expect_close(out, expected, "out", "sigmoid_forward", tolerance=VALUE, source="torch.sigmoid")
         if outcome.warnings:
-            raise CheckFailure(f"sigmoid_forward issued a warning for large |x|: {outcome.warnings[0]}.", OVERFLOW_HINT)
+            raise CheckFailure(f"sigmoid_forward issued a warning for large |x|: {outcome.warnings[0]}.", OVERFLOW_HINT,
+                               kind="warning")
 
 
 @suite.check("sigmoid_backward/values", points=1)
@@ -222,9 +223,10 @@ def sigmoid_backward_values(ctx):
             dx = expect_gradient_array(outcome.value, "dx", "sigmoid_backward", x.shape)
             out, (expected,) = torch_vjp(torch_sigmoid, [x], dout)
             expect_close(dx, expected, "dx", "sigmoid_backward", tolerance=GRADIENT, source="autograd", hints=[
-                Hint.if_close(dout * x * (1 - x), "the local gradient is sigma(x) * (1 - sigma(x)), computed "
-                              "from the forward's output, not from x.", GRADIENT),
-                Hint.if_close(dout * out, "the local gradient is sigma * (1 - sigma), not sigma.", GRADIENT)])
+                Hint("nn/sigmoid_gradient_from_x", "the local gradient is sigma(x) * (1 - sigma(x)), computed "
+                     "from the forward's output, not from x.").if_close(dout * x * (1 - x), GRADIENT),
+                Hint("nn/sigmoid_gradient_missing_factor",
+                     "the local gradient is sigma * (1 - sigma), not sigma.").if_close(dout * out, GRADIENT)])
             expect_no_warnings(outcome)
 
 
@@ -239,7 +241,8 @@ def sigmoid_numeric(ctx):
 # --- dropout ------------------------------------------------------------------------------------
 
 DROP_PROBABILITIES = (0.1, 0.5, 0.8)
-KEEP_PROBABILITY_HINT = "p is the probability of dropping a unit (PyTorch's convention), not of keeping it."
+KEEP_PROBABILITY_HINT = Hint("nn/p_is_keep_probability",
+                             "p is the probability of dropping a unit (PyTorch's convention), not of keeping it.")
 
 
 def dropout(door, x, p, train, seed):
@@ -264,7 +267,8 @@ def dropout_fraction(ctx):
             if abs(fraction - p) > bound:
                 hint = KEEP_PROBABILITY_HINT if abs(fraction - (1 - p)) <= bound else None
                 raise CheckFailure(f"dropout_forward dropped {fraction:.4f} of the units with p={p}; expected "
-                                   f"{p} within +-{bound:.4f}.", hint)
+                                   f"{p} within +-{bound:.4f}.", hint,
+                                   numbers={"actual": fraction, "expected": p, "tolerance": bound})
 
 
 @suite.check("dropout_forward/scaling", points=1)
@@ -280,9 +284,9 @@ def dropout_scaling(ctx):
                 raise CheckFailure(f"dropout_forward dropped every unit with p={p}.")
             expect_close(out[kept], x[kept] / (1 - p), "out (kept units)", "dropout_forward", tolerance=VALUE,
                          source="x / (1 - p)", hints=[
-                             Hint.if_close(x[kept], "kept units are not rescaled: inverted dropout divides them "
-                                           "by 1 - p, so that nothing changes at test time.", VALUE),
-                             Hint.if_close(x[kept] / p, KEEP_PROBABILITY_HINT, VALUE)])
+                             Hint("nn/dropout_not_rescaled", "kept units are not rescaled: inverted dropout divides "
+                                  "them by 1 - p, so that nothing changes at test time.").if_close(x[kept], VALUE),
+                             KEEP_PROBABILITY_HINT.if_close(x[kept] / p, VALUE)])
 
 
 @suite.check("dropout_forward/test_mode", points=1)
@@ -293,8 +297,8 @@ def dropout_test_mode(ctx):
         with case(f"train=False, p={p}"):
             out, _ = dropout(ctx.student, x, p, False, seed=5)
             expect_close(out, x, "out", "dropout_forward", tolerance=VALUE, source="x (no dropout at test time)",
-                         hints=[Hint("dropout must not drop nor rescale at test time (train=False): return x.",
-                                     lambda a: True)])
+                         hints=[Hint("nn/dropout_at_test_time",
+                                     "dropout must not drop nor rescale at test time (train=False): return x.")])
 
 
 @suite.check("dropout_forward/randomness", points=1)
@@ -306,16 +310,16 @@ def dropout_randomness(ctx):
         outcomes = [ctx.student.call("dropout_forward", x, 0.5, True, Build("rng", (seed,))) for seed in (7, 7, 8)]
         masks = []
         for outcome in outcomes:
-            if not isinstance(outcome.value, tuple) or len(outcome.value) != 2:
-                raise CheckFailure(f"dropout_forward should return (out, cache), but returned "
-                                   f"{describe_value(outcome.value)}.")
-            masks.append(expect_array(outcome.value[0], "out", "dropout_forward") != 0)
+            out = expect_returns(outcome.value, OUT_CACHE, "dropout_forward")[0]
+            masks.append(expect_array(out, "out", "dropout_forward") != 0)
         if any(o.global_rng_changed for o in outcomes):
             raise CheckFailure("dropout_forward used or reseeded NumPy's global random state (np.random.*).",
-                               "draw the mask from the rng argument: rng.random(x.shape).")
+                               Hint("nn/global_random_state",
+                                    "draw the mask from the rng argument: rng.random(x.shape)."))
         if not np.array_equal(masks[0], masks[1]):
             raise CheckFailure("dropout_forward gave different masks for two generators with the same seed.",
-                               "draw the mask from the rng argument, not from another source.")
+                               Hint("nn/mask_not_from_rng",
+                                    "draw the mask from the rng argument, not from another source."))
         if np.array_equal(masks[0], masks[2]):
             raise CheckFailure("dropout_forward gave the same mask for generators with different seeds.")
 
@@ -333,10 +337,12 @@ def dropout_backward_values(ctx):
             expected = dout * (out != 0) / (1 - p)
             expect_close(dx, expected, "dx", "dropout_backward", tolerance=VALUE,
                          source="dout * mask / (1 - p), with the mask of the forward pass", hints=[
-                             Hint.if_close(dout * (out != 0), "scale the gradient like the forward: divide by 1 - p.",
-                                           VALUE),
-                             Hint("the units kept in backward are not those of the forward pass: keep the "
-                                  "forward's mask in the cache.", lambda a: not np.array_equal(a != 0, out != 0))])
+                             Hint("nn/dropout_gradient_not_rescaled",
+                                  "scale the gradient like the forward: divide by 1 - p.").if_close(dout * (out != 0),
+                                                                                                    VALUE),
+                             Hint("nn/dropout_mask_not_cached", "the units kept in backward are not those of the "
+                                  "forward pass: keep the forward's mask in the cache.",
+                                  lambda a: not np.array_equal(a != 0, out != 0))])
     with case("p=0.5, test time"):
         _, cache = dropout(ctx.student, x, 0.5, False, seed=13)
         dx = expect_gradient_array(ctx.student.call("dropout_backward", dout, cache).value, "dx",
@@ -345,12 +351,6 @@ def dropout_backward_values(ctx):
 
 
 # --- SGD with momentum --------------------------------------------------------------------------
-
-
-def momentum_step(w, dw, w_prev, lr, momentum):
-    """The notes' update, w_{t+1} = w_t - lr * dL/dw + momentum * (w_t - w_{t-1}) (the contract)."""
-    smoothing = momentum * (w - w_prev)
-    return w - lr * dw + smoothing
 
 
 @suite.check("sgd_momentum/values", points=2)
@@ -368,10 +368,11 @@ def momentum_values(ctx):
                 expected = momentum_step(w, dw, w_prev, lr, momentum)
                 expect_close(w_next, expected, "w_next", "sgd_momentum", tolerance=VALUE,
                              source="w - lr * dw + momentum * (w - w_prev)", hints=[
-                                 Hint.if_close(w - lr * dw - momentum * (w - w_prev),
-                                               "the smoothing term is + momentum * (w - w_prev).", VALUE),
-                                 Hint.if_close(w - lr * dw + momentum * (w_prev - w),
-                                               "the smoothing term is momentum * (w - w_prev), in that order.", VALUE)])
+                                 Hint("nn/momentum_sign", "the smoothing term is + momentum * (w - w_prev).").if_close(
+                                     w - lr * dw - momentum * (w - w_prev), VALUE),
+                                 Hint("nn/momentum_order",
+                                      "the smoothing term is momentum * (w - w_prev), in that order.").if_close(
+                                     w - lr * dw + momentum * (w_prev - w), VALUE)])
                 w_prev, w = w, expected
 
 
@@ -421,13 +422,15 @@ def call_network(door, params, X, labels, reg):
         return scores_returned
     if not isinstance(value, tuple) or len(value) != 2:
         raise CheckFailure(f"two_layer_net with labels should return (loss, grads), but returned "
-                           f"{describe_value(value)}.", "when y is given, return loss, grads")
+                           f"{describe_value(value)}.",
+                           Hint("nn/return_loss_grads", "when y is given, return loss, grads"),
+                           kind="wrong_type")
     loss = expect_float(value[0], "loss", "two_layer_net")
     grads = value[1]
     if not isinstance(grads, dict) or set(grads) != set(params):
         keys = sorted(grads) if isinstance(grads, dict) else describe_value(grads)
         raise CheckFailure(f"two_layer_net: grads should be a dict with the keys of params "
-                           f"{sorted(params)}; got {keys}.")
+                           f"{sorted(params)}; got {keys}.", kind="wrong_type")
     for key in params:
         expect_gradient_array(grads[key], f"grads[{key!r}]", "two_layer_net", params[key].shape)
     return loss, grads
@@ -455,9 +458,9 @@ def network_loss(ctx):
             _, expected, expected_grads = torch_network(params, X, y, reg)
             bias_penalty = expected + reg * (np.sum(params["b1"] ** 2) + np.sum(params["b2"] ** 2))
             expect_close(np.array(loss), np.array(expected), "loss", "two_layer_net", tolerance=VALUE,
-                         source="PyTorch", hints=[Hint.if_close(np.array(bias_penalty),
-                                                                "the penalty is on W1 and W2 only, not on the biases.",
-                                                                VALUE)])
+                         source="PyTorch", hints=[Hint("nn/biases_penalised",
+                                                       "the penalty is on W1 and W2 only, not on the biases.").if_close(
+                             np.array(bias_penalty), VALUE)])
             for key in ("W2", "b2", "W1", "b1"):
                 expect_close(grads[key], expected_grads[key], f"grads[{key!r}]", "two_layer_net",
                              tolerance=GRADIENT, source="PyTorch's autograd")
@@ -498,14 +501,13 @@ def train_network(net, update, X, y, seed: int = 0) -> dict:
     D, H, C = X.shape[1], TRAINING["hidden"], 10
     params = {"W1": rng.normal(scale=np.sqrt(2 / D), size=(D, H)), "b1": np.zeros(H),
               "W2": rng.normal(scale=np.sqrt(2 / H), size=(H, C)), "b2": np.zeros(C)}
-    previous = {k: v.copy() for k, v in params.items()}
-    for _ in range(TRAINING["steps"]):
+
+    def gradients(params):
         rows = rng.choice(len(y), size=TRAINING["batch"], replace=False)
-        _, grads = net(params, X[rows], y[rows], TRAINING["reg"])
-        updated = {k: np.asarray(update(params[k], grads[k], previous[k], TRAINING["learning_rate"],
-                                        TRAINING["momentum"]), dtype=np.float64) for k in params}
-        previous, params = params, updated
-    return params
+        return net(params, X[rows], y[rows], TRAINING["reg"])[1]
+
+    return momentum_descent(params, gradients, steps=TRAINING["steps"], learning_rate=TRAINING["learning_rate"],
+                            momentum=TRAINING["momentum"], update=update)
 
 
 def network_accuracy(params, X, y) -> float:
@@ -517,11 +519,12 @@ def student_training(door, X, y) -> dict:
     params = train_network(lambda *a: call_network(door, *a),
                            lambda *a: door.call("sgd_momentum", *a).value, X, y)
     if not all(np.all(np.isfinite(v)) for v in params.values()):
-        raise CheckFailure("two_layer_net: training with your network and sgd_momentum produced nan or inf weights.")
+        raise CheckFailure("two_layer_net: training with your network and sgd_momentum produced nan or inf weights.",
+                           kind="not_finite")
     return params
 
 
-@lru_cache(maxsize=4)
+@once
 def torch_network_accuracy(seed: int) -> float:
     """The oracle's test accuracy: deterministic, so computed once per grading process."""
     X_train, y_train, X_test, y_test = digits_problem(seed=seed)
@@ -536,7 +539,6 @@ def network_digits(ctx):
     X_train, y_train, X_test, y_test = digits_problem(seed=0)
     with case(f"digits, H={TRAINING['hidden']}, {TRAINING['steps']} steps of momentum SGD"):
         mine = network_accuracy(student_training(ctx.student, X_train, y_train), X_test, y_test)
-        theirs = torch_network_accuracy(0)
-        if mine < theirs - ACCURACY_MARGIN:
-            raise CheckFailure(f"two_layer_net: test accuracy {mine:.4f} after training, below the "
-                               f"{theirs:.4f} of the same training with PyTorch by more than {ACCURACY_MARGIN}.")
+        expect_accuracy("two_layer_net", mine, torch_network_accuracy(0), "two_layer_net: test accuracy {mine:.4f} "
+                        "after training, below the {theirs:.4f} of the same training with PyTorch by more than "
+                        "{margin}.")

@@ -38,19 +38,24 @@ SPEC = LossSpec(
     data_loss=torch_cross_entropy,
     oracle="PyTorch's F.cross_entropy plus the penalty",
     mistakes=(
-        Mistake("dW misses the -1 at the correct class: d loss / d s_ij = p_ij - 1[j == y_i], "
-                "so subtract 1 from each row's correct class before X.T @ (...).",
+        Mistake(Hint("softmax/minus_one_missing",
+                     "dW misses the -1 at the correct class: d loss / d s_ij = p_ij - 1[j == y_i], "
+                     "so subtract 1 from each row's correct class before X.T @ (...)."),
                 gradient=lambda s, y, W, reg: no_minus_one(s, y) + penalty(W, reg)),
-        Mistake("the probabilities are normalised over the wrong axis: each sample's scores (a row, axis=1) "
-                "must sum to 1, not each class's column.",
+        Mistake(Hint("softmax/wrong_axis",
+                     "the probabilities are normalised over the wrong axis: each sample's scores (a row, axis=1) "
+                     "must sum to 1, not each class's column."),
                 loss=lambda s, y, W, reg: cross_entropy(s, y, axis=0) + penalty(W, reg),
                 gradient=lambda s, y, W, reg: cross_entropy(s, y, axis=0) + penalty(W, reg)),
-        Mistake("the penalty's gradient is 2 * reg * W (the derivative of reg * W**2), not reg * W.",
+        Mistake(Hint("softmax/penalty_gradient_halved",
+                     "the penalty's gradient is 2 * reg * W (the derivative of reg * W**2), not reg * W."),
                 gradient=lambda s, y, W, reg: cross_entropy(s, y) + penalty(W, reg) / 2),
-        Mistake("you sum over the samples: the loss is the mean over the N samples, and so is dW.",
+        Mistake(Hint("softmax/summed_not_averaged",
+                     "you sum over the samples: the loss is the mean over the N samples, and so is dW."),
                 loss=lambda s, y, W, reg: cross_entropy(s, y, reduce="sum") + penalty(W, reg),
                 gradient=lambda s, y, W, reg: cross_entropy(s, y, reduce="sum") + penalty(W, reg)),
-        Mistake("the penalty is missing from the loss (dW has it): loss += reg * np.sum(W * W).",
+        Mistake(Hint("softmax/penalty_missing_from_loss",
+                     "the penalty is missing from the loss (dW has it): loss += reg * np.sum(W * W)."),
                 loss=lambda s, y, W, reg: cross_entropy(s, y)),
     ),
     sanity=(lambda D, C: np.random.default_rng(C).normal(scale=1e-7, size=(D, C)), lambda C: float(np.log(C)),
@@ -60,9 +65,10 @@ SPEC = LossSpec(
 
 register_public(suite, SPEC)
 
-OVERFLOW = "np.exp overflows for scores above ~709: subtract each row's maximum score before np.exp."
-UNDERFLOW = ("a probability that underflows to 0 has log = -inf: compute log p directly, "
-             "log p = (s - max) - log(sum(exp(s - max))), instead of np.log(p).")
+OVERFLOW = Hint("softmax/exp_overflow",
+                "np.exp overflows for scores above ~709: subtract each row's maximum score before np.exp.")
+UNDERFLOW = Hint("softmax/log_of_underflow", "a probability that underflows to 0 has log = -inf: compute log p "
+                 "directly, log p = (s - max) - log(sum(exp(s - max))), instead of np.log(p).")
 
 
 def extreme_scores(gap: float):
@@ -76,9 +82,9 @@ def extreme_scores(gap: float):
 STABILITY_CASES = [
     # Large but close scores: exp(800) overflows, yet no probability is tiny (tells the two apart).
     ("scores near 800, 1 apart", (np.array([[800.0, 799.0, 798.0]]), np.ones((3, 1)), np.array([0, 1, 2])),
-     [Hint(OVERFLOW, lambda a: True)]),
-    ("scores of a sample 1e3 apart, the right class at the bottom", extreme_scores(1e3), [Hint(UNDERFLOW, lambda a: True)]),
-    ("scores of a sample 1e4 apart, the right class at the bottom", extreme_scores(1e4), [Hint(UNDERFLOW, lambda a: True)]),
+     [OVERFLOW]),
+    ("scores of a sample 1e3 apart, the right class at the bottom", extreme_scores(1e3), [UNDERFLOW]),
+    ("scores of a sample 1e4 apart, the right class at the bottom", extreme_scores(1e4), [UNDERFLOW]),
 ]
 
 

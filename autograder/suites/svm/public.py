@@ -37,24 +37,31 @@ SPEC = LossSpec(
     data_loss=multi_margin,
     oracle="PyTorch's F.multi_margin_loss (times C) plus the penalty",
     mistakes=(
-        Mistake("the correct class's column of dW misses its share: every class j that violates the margin "
-                "also pulls W[:, y_i] down by X[i] (dW[:, y_i] -= X[i] once per violating j).",
+        Mistake(Hint("svm/correct_class_gradient_missing",
+                     "the correct class's column of dW misses its share: every class j that violates the margin "
+                     "also pulls W[:, y_i] down by X[i] (dW[:, y_i] -= X[i] once per violating j)."),
                 gradient=lambda s, y, W, reg: hinge(s, y, detach_correct=True) + penalty(W, reg)),
-        Mistake("your loss is larger by exactly 1 per sample: the correct class must be left out of the sum "
-                "(its term is always max(0, 1) = 1).",
+        Mistake(Hint("svm/correct_class_in_sum",
+                     "your loss is larger by exactly 1 per sample: the correct class must be left out of the sum "
+                     "(its term is always max(0, 1) = 1)."),
                 loss=lambda s, y, W, reg: hinge(s, y, include_correct=True) + penalty(W, reg)),
-        Mistake("the penalty's gradient is 2 * reg * W (the derivative of reg * W**2), not reg * W.",
+        Mistake(Hint("svm/penalty_gradient_halved",
+                     "the penalty's gradient is 2 * reg * W (the derivative of reg * W**2), not reg * W."),
                 gradient=lambda s, y, W, reg: hinge(s, y) + penalty(W, reg) / 2),
-        Mistake("you sum over the samples: the loss is the mean over the N samples, and so is dW.",
+        Mistake(Hint("svm/summed_not_averaged",
+                     "you sum over the samples: the loss is the mean over the N samples, and so is dW."),
                 loss=lambda s, y, W, reg: hinge(s, y, reduce="sum") + penalty(W, reg),
                 gradient=lambda s, y, W, reg: hinge(s, y, reduce="sum") + penalty(W, reg)),
-        Mistake("the margin is missing: the notes' hinge is max(0, s_j - s_y + 1), with the +1.",
+        Mistake(Hint("svm/margin_missing",
+                     "the margin is missing: the notes' hinge is max(0, s_j - s_y + 1), with the +1."),
                 loss=lambda s, y, W, reg: hinge(s, y, margin=0.0) + penalty(W, reg),
                 gradient=lambda s, y, W, reg: hinge(s, y, margin=0.0) + penalty(W, reg)),
-        Mistake("the penalty is missing from the loss (dW has it): loss += reg * np.sum(W * W).",
+        Mistake(Hint("svm/penalty_missing_from_loss",
+                     "the penalty is missing from the loss (dW has it): loss += reg * np.sum(W * W)."),
                 loss=lambda s, y, W, reg: hinge(s, y)),
     ),
-    sanity=(lambda D, C: np.zeros((D, C)), lambda C: C - 1.0, "W = 0: every wrong class sits at margin 1, loss = C - 1"),
+    sanity=(lambda D, C: np.zeros((D, C)), lambda C: C - 1.0,
+            "W = 0: every wrong class sits at margin 1, loss = C - 1"),
     training={"reg": 1e-3, "learning_rate": 0.1, "steps": 300, "batch": 100},
     kink_free=lambda W, X, y: bool(np.min(np.abs(X @ W - (X @ W)[np.arange(len(y)), y][:, None] + 1)) > 1e-3),
 )
@@ -72,4 +79,4 @@ def zero_margin(ctx):
     W, X, y = ZERO_MARGIN
     with case("two samples, each with one wrong class at margin exactly 0"):
         compare_with_oracle(ctx.student, SPEC, W, X, y, 0.0, extra_hints=[
-            Hint("a margin of exactly 0 is not a violation: count margins > 0, not >= 0.", lambda a: True)])
+            Hint("svm/zero_margin_counted", "a margin of exactly 0 is not a violation: count margins > 0, not >= 0.")])

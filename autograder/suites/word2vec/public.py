@@ -11,24 +11,24 @@ full of repeats, and by training on a generated corpus whose topics it must reco
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
 
 import numpy as np
 
 from ...core.checks import Suite
 from ...core.gradcheck import expect_gradient
+from ...core.memo import once
 from ...core.tolerances import TOLERANCES
 from ...core.verdicts import (
     CheckFailure,
     Hint,
     case,
-    describe_value,
     expect_array,
     expect_close,
     expect_dtype,
     expect_equal,
     expect_finite,
     expect_float,
+    expect_returns,
     expect_shape,
     expect_unchanged,
 )
@@ -37,14 +37,14 @@ FUNCTIONS = ["skipgram_pairs", "negative_sampling_probs", "sgns_loss", "sgns_upd
 suite = Suite("word2vec", FUNCTIONS, "word2vec", preload=["torch"])
 VALUE, GRADIENT = TOLERANCES["value"], TOLERANCES["gradient"]
 
-REPEATS_HINT = ("rows of words that occur once are right, rows of repeated words are not: W[idx] -= g keeps only "
-                "one of the updates of a repeated index. Use np.add.at(W, idx, -lr * g) or an equivalent "
-                "(np.bincount, a sparse matrix product) so that they all add up.")
-BEFORE_STEP_HINT = ("this is what updating one table (or one pair) before computing the gradients of the rest "
-                    "gives: every gradient must use the parameters from before the step; gather the rows "
-                    "(copies) and compute all gradients first, then update W_in and W_out.")
-NEGATIVE_SIGN_HINT = ("the negatives enter as -log sigmoid(-u_k . v_c), with a minus sign inside the sigmoid: "
-                      "the loss pushes the negatives' scores down, not up.")
+REPEATS_HINT = Hint("word2vec/repeated_indices_lost", "rows of words that occur once are right, rows of repeated words "
+                    "are not: W[idx] -= g keeps only one of the updates of a repeated index. Use np.add.at(W, idx, "
+                    "-lr * g) or an equivalent (np.bincount, a sparse matrix product) so that they all add up.")
+BEFORE_STEP_HINT = Hint("word2vec/stale_parameters", "this is what updating one table (or one pair) before computing "
+                        "the gradients of the rest gives: every gradient must use the parameters from before the "
+                        "step; gather the rows (copies) and compute all gradients first, then update W_in and W_out.")
+NEGATIVE_SIGN_HINT = Hint("word2vec/negative_sign", "the negatives enter as -log sigmoid(-u_k . v_c), with a minus "
+                          "sign inside the sigmoid: the loss pushes the negatives' scores down, not up.")
 
 
 # --- skipgram_pairs -----------------------------------------------------------------------------
@@ -62,13 +62,12 @@ def plain_pairs(tokens, window: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def call_pairs(door, tokens: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
-    value = door.call("skipgram_pairs", tokens, window).value
-    if not isinstance(value, tuple) or len(value) != 2:
-        raise CheckFailure(f"skipgram_pairs should return (centers, contexts), but returned {describe_value(value)}.")
+    value = expect_returns(door.call("skipgram_pairs", tokens, window).value, ("centers", "contexts"), "skipgram_pairs")
     arrays = []
     for name, array in zip(("centers", "contexts"), value):
         array = expect_array(array, name, "skipgram_pairs")
-        expect_dtype(array, "iu", name, "skipgram_pairs", "word ids are integers: build the pairs by indexing tokens.")
+        expect_dtype(array, "iu", name, "skipgram_pairs",
+                     Hint("word2vec/ids_not_integers", "word ids are integers: build the pairs by indexing tokens."))
         arrays.append(array)
     return arrays[0], arrays[1]
 
@@ -76,11 +75,12 @@ def call_pairs(door, tokens: np.ndarray, window: int) -> tuple[np.ndarray, np.nd
 def expect_pairs(door, tokens: np.ndarray, window: int) -> None:
     centers, contexts = call_pairs(door, tokens, window)
     want_c, want_o = plain_pairs(tokens.tolist(), window)
-    hint = [Hint(f"expected {len(want_c)} pairs: a position t has a context at t + offset only when "
-                 f"0 <= t + offset < T (no wrapping around, no offset 0, nothing dropped near the ends).",
+    hint = [Hint("word2vec/pair_count", f"expected {len(want_c)} pairs: a position t has a context at t + offset only "
+                 "when 0 <= t + offset < T (no wrapping around, no offset 0, nothing dropped near the ends).",
                  lambda a: a.shape != want_c.shape)]
-    order_hint = ("the order is by position t first, then by offset -window, ..., -1, 1, ..., window "
-                  "(the left context before the right, nearest last on the left and first on the right).")
+    order_hint = Hint("word2vec/pair_order", "the order is by position t first, then by offset -window, ..., -1, 1, "
+                      "..., window (the left context before the right, nearest last on the left and first on the "
+                      "right).")
     if centers.shape == want_c.shape and contexts.shape == want_o.shape and not (
             np.array_equal(centers, want_c) and np.array_equal(contexts, want_o)):
         same_set = sorted(zip(centers.tolist(), contexts.tolist())) == sorted(zip(want_c.tolist(), want_o.tolist()))
@@ -130,10 +130,10 @@ def probs_values(ctx):
             expected = counts.astype(np.float64) ** p / np.sum(counts.astype(np.float64) ** p)
             expect_close(probs, expected, "probs", "negative_sampling_probs", tolerance=VALUE,
                          source=f"counts ** {p} / sum(counts ** {p})", hints=[
-                             Hint.if_close(counts / counts.sum(), "raise the counts to the power (0.75 by default) "
-                                           "before normalising.", VALUE),
-                             Hint.if_close(counts ** p, "divide by the sum so that the probabilities add up to 1.",
-                                           VALUE)])
+                             Hint("word2vec/power_missing", "raise the counts to the power (0.75 by default) before "
+                                  "normalising.").if_close(counts / counts.sum(), VALUE),
+                             Hint("word2vec/not_normalised", "divide by the sum so that the probabilities add up to "
+                                  "1.").if_close(counts ** p, VALUE)])
 
 
 @suite.check("negative_sampling_probs/zero_counts", points=1)
@@ -146,8 +146,8 @@ def probs_zero(ctx):
         expect_finite(probs, "probs", "negative_sampling_probs")
         expect_close(probs, expected, "probs", "negative_sampling_probs", tolerance=VALUE,
                      source="counts ** 0.75 / sum(counts ** 0.75)",
-                     hints=[Hint("a word with count 0 is never drawn: no smoothing of the counts.",
-                                 lambda a: np.all(np.asarray(a)[counts == 0] > 0))])
+                     hints=[Hint("word2vec/counts_smoothed", "a word with count 0 is never drawn: no smoothing of the "
+                                 "counts.", lambda a: np.all(np.asarray(a)[counts == 0] > 0))])
 
 
 # --- sgns_loss ----------------------------------------------------------------------------------
@@ -177,9 +177,7 @@ def call_loss(door, v_c, u_o, u_neg) -> list:
 
 
 def loss_outputs(value, v_c, u_o, u_neg) -> list:
-    if not isinstance(value, tuple) or len(value) != 4:
-        raise CheckFailure(f"sgns_loss should return (loss, grad_v_c, grad_u_o, grad_u_neg), but returned "
-                           f"{describe_value(value)}.")
+    value = expect_returns(value, LOSS_OUTPUTS, "sgns_loss")
     results = [expect_float(value[0], "loss", "sgns_loss")]
     for name, array, shape in zip(LOSS_OUTPUTS[1:], value[1:], (v_c.shape, u_o.shape, u_neg.shape)):
         array = expect_array(array, name, "sgns_loss")
@@ -207,9 +205,8 @@ def loss_values(ctx):
             expected = torch_loss_and_grads(*args)
             for index, (name, value, want) in enumerate(zip(LOSS_OUTPUTS, mine, expected)):
                 expect_close(np.asarray(value), want, name, "sgns_loss", tolerance=VALUE if index == 0 else GRADIENT,
-                             source="torch autograd", hints=[Hint.if_close(
-                                 lambda i=index, a=args: torch_loss_and_grads(*a, negative_sign=-1.0)[i],
-                                 NEGATIVE_SIGN_HINT, GRADIENT)])
+                             source="torch autograd", hints=[NEGATIVE_SIGN_HINT.if_close(
+                                 lambda i=index, a=args: torch_loss_and_grads(*a, negative_sign=-1.0)[i], GRADIENT)])
 
 
 @suite.check("sgns_loss/numeric_gradient", points=1)
@@ -232,19 +229,23 @@ def loss_large(ctx):
             v_c = np.array([1.0, 0.0, 0.0])
             u_o = np.array([sign * scale, 0.5, -0.5])
             u_neg = np.array([[-sign * scale, 1.0, 1.0], [sign * scale, 0.0, 2.0], [0.3, 1.0, 0.0]])
-            with case(f"u_o . v_c = {sign * scale:g}, negatives' dot products {-sign * scale:g}, {sign * scale:g}, 0.3"):
+            label = f"u_o . v_c = {sign * scale:g}, negatives' dot products {-sign * scale:g}, {sign * scale:g}, 0.3"
+            with case(label):
                 outcome = ctx.student.call("sgns_loss", v_c, u_o, u_neg)
                 mine = loss_outputs(outcome.value, v_c, u_o, u_neg)
                 expected = torch_loss_and_grads(v_c, u_o, u_neg)
                 for index, (name, value, want) in enumerate(zip(LOSS_OUTPUTS, mine, expected)):
-                    expect_close(np.asarray(value), want, name, "sgns_loss", tolerance=VALUE if index == 0 else GRADIENT,
+                    expect_close(np.asarray(value), want, name, "sgns_loss",
+                                 tolerance=VALUE if index == 0 else GRADIENT,
                                  source="torch autograd", hints=[Hint(
-                                     "log(sigmoid(x)) loses everything once sigmoid(x) rounds to 0 or 1: use "
-                                     "log sigmoid(x) = -np.logaddexp(0, -x), and sigmoid with exp of -|x| only.",
-                                     lambda a: not np.all(np.isfinite(a)) or index == 0)])
+                                     "word2vec/log_of_sigmoid", "log(sigmoid(x)) loses everything once sigmoid(x) "
+                                     "rounds to 0 or 1: use log sigmoid(x) = -np.logaddexp(0, -x), and sigmoid with "
+                                     "exp of -|x| only.", lambda a: not np.all(np.isfinite(a)) or index == 0)])
                 if outcome.warnings:
                     raise CheckFailure(f"sgns_loss issued a warning for dot products of {scale:g}: "
-                                       f"{outcome.warnings[0]}.", "use np.logaddexp(0, x) for log(1 + exp(x)).")
+                                       f"{outcome.warnings[0]}.", Hint("word2vec/logaddexp",
+                                                                       "use np.logaddexp(0, x) for log(1 + exp(x))."),
+                                       kind="warning")
 
 
 # --- sgns_update --------------------------------------------------------------------------------
@@ -297,7 +298,8 @@ def mistaken_steps(W_in, W_out, centers, contexts, negatives, lr) -> list[tuple[
     right_in, right_out = stepped_in(W_in, centers, c, u, lr), stepped_out(W_out, ids, c, v, lr)
     _, c_new_in, v_new, _ = numpy_step_parts(right_in, W_out, centers, contexts, negatives)
     _, c_new_out, _, u_new = numpy_step_parts(W_in, right_out, centers, contexts, negatives)
-    steps = [(right_in, stepped_out(W_out, ids, c, v_new, lr)), (right_in, stepped_out(W_out, ids, c_new_in, v_new, lr)),
+    steps = [(right_in, stepped_out(W_out, ids, c, v_new, lr)),
+             (right_in, stepped_out(W_out, ids, c_new_in, v_new, lr)),
              (stepped_in(W_in, centers, c, u_new, lr), right_out),
              (stepped_in(W_in, centers, c_new_out, u_new, lr), right_out)]
     pair_in, pair_out = W_in, W_out
@@ -318,7 +320,7 @@ def repeats_hint(expected: np.ndarray, ids: np.ndarray) -> Hint:
         ok = np.all(np.abs(np.asarray(actual) - expected) <= VALUE.bound(expected), axis=1)
         return bool(once.any() and repeated.any() and ok[once].all() and not ok[repeated].all())
 
-    return Hint(REPEATS_HINT, applies)
+    return REPEATS_HINT.when(applies)
 
 
 def call_update(door, W_in, W_out, centers, contexts, negatives, lr):
@@ -329,7 +331,8 @@ def call_update(door, W_in, W_out, centers, contexts, negatives, lr):
     new_in, new_out = outcome.args_after[0], outcome.args_after[1]
     for name, old, new in (("W_in", W_in, new_in), ("W_out", W_out, new_out)):
         if not isinstance(new, np.ndarray) or new.shape != old.shape:
-            raise CheckFailure(f"sgns_update replaced or reshaped {name}; it must update the array in place.")
+            raise CheckFailure(f"sgns_update replaced or reshaped {name}; it must update the array in place.",
+                               kind="wrong_type")
     return new_in, new_out, losses, outcome
 
 
@@ -352,9 +355,9 @@ def expect_update(door, W_in, W_out, centers, contexts, negatives, lr) -> None:
         expect_close(got, want, f"{name} after the step", "sgns_update", tolerance=VALUE,
                      source="one SGD step on torch autograd's gradient of the summed loss", hints=[
                          repeats_hint(want, ids),
-                         *[Hint.if_close(lambda i=i, t=index: mistaken(i, t), BEFORE_STEP_HINT, VALUE) for i in range(5)],
-                         Hint.if_close(lambda: torch_update(W_in, W_out, centers, contexts, negatives, lr, -1.0)[index],
-                                       NEGATIVE_SIGN_HINT, VALUE)])
+                         *[BEFORE_STEP_HINT.if_close(lambda i=i, t=index: mistaken(i, t), VALUE) for i in range(5)],
+                         NEGATIVE_SIGN_HINT.if_close(
+                             lambda: torch_update(W_in, W_out, centers, contexts, negatives, lr, -1.0)[index], VALUE)])
 
 
 def distinct_batch(seed: int, V: int, d: int, B: int, K: int):
@@ -375,7 +378,8 @@ def repeated_batches():
     negatives[0] = [5, 5, 9, contexts[1]]
     some = (np.array([3, 7, 3, 12, 7, 3]), contexts, negatives)
     many = (rng.integers(0, 6, size=10), rng.integers(0, 6, size=10), rng.integers(0, 6, size=(10, 5)))
-    same_centre = (np.array([2, 2, 2, 2]), np.array([0, 1, 5, 0]), np.array([[3, 3, 3], [4, 3, 1], [1, 1, 0], [5, 4, 3]]))
+    same_centre = (np.array([2, 2, 2, 2]), np.array([0, 1, 5, 0]),
+                   np.array([[3, 3, 3], [4, 3, 1], [1, 1, 0], [5, 4, 3]]))
     return [("V=20, B=6, K=4, some words repeated (within a row of negatives, across pairs, as context and "
              "negative)", W_in, W_out, *some),
             ("6 words, B=10, K=5, random ids (every word repeated)", W_in[:6], W_out[:6], *many),
@@ -411,9 +415,9 @@ def update_losses(ctx):
             after = torch_update(want_in, want_out, *args[2:], 0.0)[2]
             expect_close(losses, expected, "losses", "sgns_update", tolerance=VALUE,
                          source="torch, at the parameters before the step", hints=[
-                             Hint.if_close(after, "these are the losses after the step: compute them from the "
-                                           "parameters as they were before it.", VALUE),
-                             Hint.if_close(lambda: torch_update(*args, 0.3, -1.0)[2], NEGATIVE_SIGN_HINT, VALUE)])
+                             Hint("word2vec/losses_after_step", "these are the losses after the step: compute them "
+                                  "from the parameters as they were before it.").if_close(after, VALUE),
+                             NEGATIVE_SIGN_HINT.if_close(lambda: torch_update(*args, 0.3, -1.0)[2], VALUE)])
 
 
 @suite.check("sgns_update/in_place", points=1)
@@ -428,8 +432,9 @@ def update_in_place(ctx):
                                  ("W_out", W_out, outcome.args_after[1], np.r_[contexts, negatives.ravel()])):
         if not isinstance(new, np.ndarray) or new.shape != old.shape or np.array_equal(new, old):
             raise CheckFailure(f"sgns_update did not update {name} in place.",
-                               f"subtract into the array you were given ({name}[rows] -= ..., np.add.at({name}, ...)); "
-                               f"{name} = {name} - ... makes a new array the caller never sees.")
+                               Hint("word2vec/not_in_place", f"subtract into the array you were given ({name}[rows] "
+                                    f"-= ..., np.add.at({name}, ...)); {name} = {name} - ... makes a new array the "
+                                    "caller never sees."))
         others = np.setdiff1d(np.arange(len(old)), used)
         if not np.array_equal(new[others], old[others]):
             row = int(others[np.flatnonzero(np.any(new[others] != old[others], axis=1))[0]])
@@ -481,7 +486,8 @@ def train_topics(door, seed: int) -> float:
     counts = np.bincount(np.concatenate(sentences), minlength=V)
     probs = call_probs(door, counts)
     if not (np.all(probs >= 0) and abs(probs.sum() - 1) < 1e-9):
-        raise CheckFailure("negative_sampling_probs did not return a probability distribution.")
+        raise CheckFailure("negative_sampling_probs did not return a probability distribution.",
+                           function="negative_sampling_probs")
     W_in, W_out = (rng.random((V, d)) - 0.5) / d, np.zeros((V, d))
     B = TOPICS["batch"]
     for _ in range(TOPICS["epochs"]):
@@ -492,11 +498,11 @@ def train_topics(door, seed: int) -> float:
             W_in, W_out, losses, _ = call_update(door, W_in, W_out, centers[rows], contexts[rows], negatives,
                                                  TOPICS["lr"])
         if not (np.all(np.isfinite(W_in)) and np.all(np.isfinite(W_out))):
-            raise CheckFailure("training with your functions produced nan or inf embeddings.")
+            raise CheckFailure("training with your functions produced nan or inf embeddings.", kind="not_finite")
     return topic_purity(W_in, topic_of)
 
 
-@lru_cache(maxsize=2)
+@once
 def oracle_purity(seed: int) -> float:
     """The same training with the grader's own functions (the contract written with torch)."""
 
@@ -527,4 +533,5 @@ def planted_topics(ctx):
         if purity < PURITY_THRESHOLD:
             raise CheckFailure(f"word2vec: topic purity {purity:.3f} of the nearest neighbours after training with "
                                f"your functions, below {PURITY_THRESHOLD} (the same training with PyTorch's "
-                               f"gradients reaches {oracle_purity(0):.3f}).")
+                               f"gradients reaches {oracle_purity(0):.3f}).", kind="below_target",
+                               numbers={"actual": purity, "expected": PURITY_THRESHOLD})

@@ -1,0 +1,117 @@
+"""Grading one submission: :func:`grade_submission` is the one function that grades.
+
+``python -m autograder grade``, ``grade-batch`` (in each of its worker processes), the demo,
+and whatever else grades a folder (Gradescope's ``run_autograder``, a cluster's task) call it
+and only print or store what it returns: a :class:`~autograder.core.results.SubmissionRecord`,
+plain data, which :mod:`autograder.core.report` turns into text and ``results.json``.
+
+    submission folder -> grade_submission(folder, options) -> SubmissionRecord
+        -> report.score_table / failure_details (terminal), report.gradescope_results
+           (results.json), batch store (CSV row)
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import paths
+from .core.door import InProcessDoor
+from .core.results import CheckResult, SubmissionRecord
+from .core.runner import DoorFactory, GraderError, Limits, grade_suite
+from .submission import materialize_notebooks
+from .suites import UnknownAssignment, chosen_assignments, load_suite, module_file
+
+__all__ = ["GradingOptions", "UsageError", "grade_submission"]
+
+
+class UsageError(GraderError):
+    """Bad arguments: an unknown assignment, a folder that is not there, a reference missing."""
+
+
+@dataclass(frozen=True)
+class GradingOptions:
+    """How to grade: which assignments (all by default; unknown names are refused here), public
+    checks only or hidden ones too (they need the reference, in ``solutions``), the limits on
+    student code, and whether student code runs isolated (the default) or, for debugging the
+    grader only, in this very process."""
+
+    assignments: tuple[str, ...] = ()
+    public_only: bool = False
+    solutions: Path | None = field(default_factory=paths.solutions_dir)
+    limits: Limits = Limits()
+    isolated: bool = True
+
+    def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "assignments", chosen_assignments(self.assignments))
+        except UnknownAssignment as error:
+            raise UsageError(str(error)) from None
+        object.__setattr__(self, "solutions", Path(self.solutions or paths.solutions_dir()))
+
+    def check_installed(self) -> None:
+        """The hidden checks and the reference each chosen assignment needs are there."""
+        if self.public_only:
+            return
+        for name in self.assignments:
+            if not load_suite(name).has_hidden:
+                raise UsageError(f"the hidden checks of {name} are not installed; pass --public-only to grade "
+                                 "without them")
+            reference = self.solutions / module_file(name)
+            if not reference.is_file():
+                raise UsageError(f"reference solution {reference} not found; pass --solutions DIR or --public-only")
+
+
+def grade_submission(folder: Path | str, options: GradingOptions = GradingOptions(), *,
+                     student: str | None = None) -> SubmissionRecord:
+    """Grade one submission folder: every check of every chosen assignment gets a result, in
+    the record, whatever the student's code does. Raises :class:`UsageError` for bad arguments
+    and :class:`~autograder.core.runner.GraderError` when the grader itself cannot go on (the
+    reference fails, the sandbox cannot start)."""
+    started = time.perf_counter()
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UsageError(f"submission folder {folder} does not exist or is not a folder")
+    options.check_installed()
+    ready = materialize_notebooks(folder, options.assignments)  # notebooks handed in: their code
+    try:
+        doors = _doors(options, [ready.folder.resolve(), folder.resolve()], ready.shown_as)
+        results: list[CheckResult] = []
+        for name in options.assignments:
+            results += grade_suite(load_suite(name), ready.folder, include_hidden=not options.public_only,
+                                   solutions_dir=options.solutions, limits=options.limits, open_door=doors)
+    finally:
+        ready.cleanup()
+    return SubmissionRecord(student or folder.name, str(folder), options.assignments, results,
+                            time.perf_counter() - started)
+
+
+def _doors(options: GradingOptions, submissions: list[Path], shown_as: Sequence[tuple[str, str]]) -> DoorFactory:
+    """Where student code runs: sandboxed workers (the default), or this process."""
+    if not options.isolated:
+        def open_in_process(path: Path, time_limit: float, label: str) -> InProcessDoor:
+            return InProcessDoor(path, time_limit=time_limit, label=label, shown_as=shown_as)
+
+        return open_in_process
+    from .isolation.client import worker_doors
+
+    # Sandboxed workers can read none of: the grader's package (hidden checks), the reference
+    # solutions, the repository's history and tests, and the submissions themselves (each worker
+    # gets a copy of its own assignment folder).
+    protected = [paths.PACKAGE, paths.solutions_dir(), options.solutions, paths.ROOT / ".git", paths.ROOT / "tests",
+                 *submissions]
+    suites = [load_suite(name) for name in options.assignments]
+    doors = worker_doors(options.limits, protected, sorted({m for s in suites for m in s.worker_preload}), shown_as)
+    # While the fork server starts on another core, import what the checks will need.
+    for suite in suites:
+        for module in suite.preload:
+            importlib.import_module(module)
+    if "torch" in sys.modules:
+        # The grader's own tensors are tiny (oracles on small cases, short trainings), and the
+        # student's worker runs on the other core: one thread is several times faster here.
+        sys.modules["torch"].set_num_threads(1)
+    return doors

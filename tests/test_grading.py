@@ -1,0 +1,197 @@
+"""One grading function, results as data: grade_submission returns a SubmissionRecord whose
+failures say their kind, the function at fault and the hint's id, and every text (terminal,
+pytest, results.json) is made from it."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from conftest import BUGBANK, ROOT, SUBMISSIONS, overlay_submission, run_cli
+
+from autograder.batch import BatchRow, Submission, grade_batch, write_csv
+from autograder.core.report import failure_text, gradescope_results, result_text
+from autograder.core.results import KINDS, CheckResult, Failure, SubmissionRecord
+from autograder.core.runner import Limits
+from autograder.grading import GradingOptions, UsageError, grade_submission
+from autograder.suites import load_suite
+
+KNN = {c.name for c in load_suite("knn").checks()}
+
+
+@pytest.fixture(scope="module")
+def farthest(tmp_path_factory):
+    """The kNN bug that takes the farthest neighbours, graded once for the tests below."""
+    folder = overlay_submission(tmp_path_factory.mktemp("farthest"), "knn", BUGBANK / "knn" / "farthest.py")
+    return grade_submission(folder, GradingOptions(("knn",)))
+
+
+def test_a_record_holds_every_check_and_its_failures_as_data(farthest):
+    assert farthest.student.startswith("farthest")  # the folder's name
+    assert farthest.assignments == ("knn",) and farthest.status == "graded"
+    assert {r.check.name for r in farthest.results} == KNN
+    votes = next(r for r in farthest.results if r.check.name == "knn_predict/votes")
+    assert votes.failure.kind == "wrong_value" and votes.failure.function == "knn_predict"
+    assert votes.failure.hint_id == "knn/farthest_neighbours"
+    assert votes.failure.case.startswith("k=1: the nearest neighbour's label")
+    numbers = votes.failure.numbers
+    assert numbers["count"] <= numbers["total"] and numbers["actual"] != numbers["expected"]
+    assert all(r.failure is None for r in farthest.results if r.passed)
+    earned, possible = farthest.scores()
+    assert earned["knn"] == farthest.score < possible["knn"] == farthest.max_score == 30
+
+
+def test_text_is_made_from_the_data(farthest):
+    votes = next(r for r in farthest.results if r.check.name == "knn_predict/votes")
+    text = result_text(votes)
+    assert text == failure_text(votes.failure)
+    assert text.splitlines()[0] == votes.failure.message
+    assert f"Case: {votes.failure.case}" in text and f"Hint: {votes.failure.hint}" in text
+    passed = next(r for r in farthest.results if r.passed)
+    assert result_text(passed) == f"passed: {passed.check.description}"
+
+
+def test_results_json_carries_each_failure_as_extra_data(farthest):
+    payload = gradescope_results(farthest.results, farthest.seconds)
+    for test, result in zip(payload["tests"], farthest.results):
+        if result.passed:
+            assert "extra_data" not in test
+            continue
+        data = test["extra_data"]
+        assert data["kind"] in KINDS and data["function"] and test["output"] == result_text(result)
+        assert data["hint_id"] == result.failure.hint_id
+    json.dumps(payload, allow_nan=False)  # numbers are JSON (NaN and infinities as strings)
+
+
+def test_a_record_travels_as_json_and_comes_back_equal(farthest):
+    copy = SubmissionRecord.from_json(json.loads(json.dumps(farthest.to_json(), allow_nan=False)))
+    assert copy == farthest
+
+
+def test_failure_numbers_that_json_cannot_hold_become_strings():
+    failure = Failure("not_finite", "f: out contains NaN", "f", numbers={"actual": float("nan"), "index": [0, 1],
+                                                                        "expected": float("-inf")})
+    assert failure.to_json()["numbers"] == {"actual": "nan", "index": [0, 1], "expected": "-inf"}
+    with pytest.raises(ValueError, match="unknown failure kind"):
+        Failure("oops", "message")
+
+
+@pytest.mark.parametrize("isolated", [True, False], ids=["isolated", "in-process"])
+def test_every_kind_of_problem_in_student_code_has_its_kind(tmp_path, isolated):
+    """What happens inside student code becomes a kind, whichever door it ran behind."""
+    cases = {"infinite_loop": ("cross_validate_k/folds", "timed_out", "cross_validate_k"),
+             "missing_function": ("cross_validate_k/folds", "missing_function", "cross_validate_k"),
+             "import_error": ("compute_distances/shape", "does_not_import", None),
+             "keyboard_interrupt": ("cross_validate_k/folds", "raised", "cross_validate_k")}
+    options = GradingOptions(("knn",), limits=Limits(check_seconds=2), isolated=isolated)
+    for name, (check, kind, function) in cases.items():
+        record = grade_submission(overlay_submission(tmp_path / name, "knn", SUBMISSIONS / f"{name}.py"), options)
+        failure = next(r.failure for r in record.results if r.check.name == check)
+        assert (failure.kind, failure.function) == (kind, function), (name, failure)
+
+
+def test_stubs_missing_modules_and_a_crash_have_their_kinds(tmp_path):
+    stubs = grade_submission(ROOT / "assignments", GradingOptions(("knn",)))
+    assert {r.failure.kind for r in stubs.results} == {"not_implemented"}
+    assert {r.failure.function for r in stubs.results} == {"compute_distances", "knn_predict", "cross_validate_k"}
+    (tmp_path / "empty").mkdir()
+    empty = grade_submission(tmp_path / "empty", GradingOptions(("svm",)))
+    assert {r.failure.kind for r in empty.results} == {"no_file"}
+    crash = tmp_path / "crash" / "knn"
+    crash.mkdir(parents=True)
+    crash.joinpath("knn.py").write_text((ROOT / "solutions" / "knn" / "knn.py").read_text()
+                                         + "\n\ndef knn_predict(*args, **kwargs):\n    import os\n    os._exit(3)\n")
+    record = grade_submission(crash.parent, GradingOptions(("knn",)))
+    votes = next(r.failure for r in record.results if r.check.name == "knn_predict/votes")
+    assert votes.kind == "crashed" and votes.function == "knn_predict" and "exited with status 3" in votes.message
+
+
+def test_bad_options_are_refused_before_grading(tmp_path):
+    with pytest.raises(UsageError, match=r"unknown assignment\(s\) nope, nada; known: knn"):
+        GradingOptions(("knn", "nope", "nada"))
+    with pytest.raises(UsageError, match="does not exist"):
+        grade_submission(tmp_path / "nowhere")
+    with pytest.raises(UsageError, match="reference solution"):
+        grade_submission(tmp_path, GradingOptions(("knn",), solutions=tmp_path / "no-solutions"))
+    assert GradingOptions(("svm", "knn", "svm")).assignments == ("svm", "knn")
+
+
+def test_grade_json_shows_kind_function_and_hint_id_of_every_failed_test(tmp_path):
+    """The issue's acceptance test: `grade --json` of a buggy submission."""
+    folder = overlay_submission(tmp_path / "sub", "conv", BUGBANK / "conv" / "pool_assigns_not_adds.py")
+    proc = run_cli("grade", str(folder), "--assignment", "conv", "--json", str(tmp_path / "out.json"))
+    assert proc.returncode == 0, proc.stderr
+    failed = [t for t in json.loads((tmp_path / "out.json").read_text())["tests"] if t["status"] == "failed"]
+    assert failed
+    for test in failed:
+        assert {"kind", "function", "hint_id"} <= set(test["extra_data"]), test
+    overlapping = next(t for t in failed if t["name"] == "conv/max_pool_backward/overlapping_windows")
+    assert overlapping["extra_data"] == {**overlapping["extra_data"], "kind": "wrong_value",
+                                         "function": "max_pool_backward", "hint_id": "conv/pool_gradient_assigned"}
+
+
+# --- the batch seam ----------------------------------------------------------------------------
+
+
+class SerialExecutor:
+    """Another executor: grades in this process, one submission after the other."""
+
+    def __init__(self):
+        self.graded = []
+
+    def grade(self, submissions, options):
+        for submission in submissions:
+            self.graded.append(submission.student)
+            yield grade_submission(submission.folder, options, student=submission.student)
+
+
+class MemoryStore:
+    """Another store: rows in a dict."""
+
+    def __init__(self):
+        self.rows = {}
+
+    def previous(self, student, fingerprint):
+        row = self.rows.get(student)
+        return row if row is not None and row.fingerprint == fingerprint else None
+
+    def save(self, record, fingerprint):
+        self.rows[record.student] = BatchRow.of(record, fingerprint)
+        return self.rows[record.student]
+
+
+def test_grade_batch_takes_any_executor_and_store_and_leaves_the_environment_alone(tmp_path):
+    for student, source in (("ann", ROOT / "solutions"), ("ben", ROOT / "assignments")):
+        (tmp_path / student / "knn").mkdir(parents=True)
+        (tmp_path / student / "knn" / "knn.py").write_text((source / "knn" / "knn.py").read_text())
+    submissions = [Submission(s, tmp_path / s) for s in ("ann", "ben")]
+    options = GradingOptions(("knn",), public_only=True)
+    environment = dict(os.environ)
+    executor, store = SerialExecutor(), MemoryStore()
+    rows = grade_batch(submissions, executor, store, options=options)
+    assert dict(os.environ) == environment
+    assert {r.student: r.scores["knn"] for r in rows} == {"ann": 21.0, "ben": 0.0}
+    again = grade_batch(submissions, SerialExecutor(), store, options=options)  # unchanged: nothing graded again
+    assert again == rows and executor.graded == ["ann", "ben"]
+    (tmp_path / "ben" / "knn" / "knn.py").write_text((ROOT / "solutions" / "knn" / "knn.py").read_text())
+    rerun = SerialExecutor()
+    rows = grade_batch(submissions, rerun, store, options=options)
+    assert rerun.graded == ["ben"] and {r.student: r.scores["knn"] for r in rows} == {"ann": 21.0, "ben": 21.0}
+
+
+def test_a_submission_the_grader_cannot_grade_is_a_row_with_its_reason(tmp_path):
+    record = SubmissionRecord("zoe", str(tmp_path), ("knn", "svm"), error="the sandbox failed")
+    assert record.status == "not_graded"
+    row = BatchRow.of(record)
+    write_csv(tmp_path / "grades.csv", [row, BatchRow("amy", {"knn": 3.0, "svm": 1.5}, {}, ("knn/x",))], ("knn", "svm"))
+    assert (tmp_path / "grades.csv").read_text().splitlines() == [
+        "student,knn,svm,total,status", "amy,3,1.5,4.5,grader error in knn/x", "zoe,,,,not graded: the sandbox failed"]
+
+
+def test_check_results_round_trip_as_records():
+    info = load_suite("knn").checks()[0].info
+    result = CheckResult(info, 0.0, Failure("wrong_shape", "m", "compute_distances",
+                                            numbers={"actual_shape": [2, 3], "expected_shape": [3, 2]}), 1.5, 0.5)
+    assert CheckResult.from_record(json.loads(json.dumps(result.to_record()))) == result
+    assert not result.passed and result.status == "failed" and not result.internal_error
