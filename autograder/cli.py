@@ -142,7 +142,10 @@ def _cmd_nbgrader_course(args) -> int:
     from .course import write_course
 
     names = _chosen(args.assignment)
-    written = write_course(Path(args.root), names, course_id=args.course_id, timeout=args.cell_timeout)
+    try:
+        written = write_course(Path(args.root), names, course_id=args.course_id, timeout=args.cell_timeout)
+    except ValueError as error:  # a solution module without its functions, malformed solution regions
+        raise UsageError(str(error)) from None
     for path in written:
         print(f"wrote {Path(args.root) / path}")
     for name in names:  # nbgrader takes one assignment at a time
@@ -173,7 +176,7 @@ def _cmd_bundle(args) -> int:
 
     try:
         files = write_bundle(Path(args.out), _chosen(args.assignment))
-    except FileExistsError as error:
+    except (FileExistsError, ValueError) as error:
         raise UsageError(str(error)) from None
     print(f"wrote the student bundle ({len(files)} files) to {args.out}")
     return EXIT_OK

@@ -66,13 +66,14 @@ class GradingOptions:
                 raise UsageError(f"reference solution {reference} not found; pass --solutions DIR or --public-only")
 
 
-def grade_submission(folder: Path | str, options: GradingOptions = GradingOptions(), *,
+def grade_submission(folder: Path | str, options: GradingOptions | None = None, *,
                      student: str | None = None) -> SubmissionRecord:
     """Grade one submission folder: every check of every chosen assignment gets a result, in
     the record, whatever the student's code does. Raises :class:`UsageError` for bad arguments
     and :class:`~autograder.core.runner.GraderError` when the grader itself cannot go on (the
     reference fails, the sandbox cannot start)."""
     started = time.perf_counter()
+    options = options if options is not None else GradingOptions()
     folder = Path(folder)
     if not folder.is_dir():
         raise UsageError(f"submission folder {folder} does not exist or is not a folder")

@@ -1,7 +1,8 @@
 """Every check proves itself on a bug: each file of tests/bugbank/<assignment>/ is a realistic
 buggy (or correct but differently written) implementation of some functions. Laid over the
-reference, it must fail exactly the checks its FAILS names, and the failure named in HINTS must
-carry that hint. Correct alternatives (FAILS empty) must keep full marks."""
+reference, it must fail exactly the checks its FAILS names (and may fail those of MAY_FAIL, whose
+outcome for that bug depends on the machine), and the failure named in HINTS must carry that hint.
+Correct alternatives (FAILS empty) must keep full marks."""
 
 from __future__ import annotations
 
@@ -44,8 +45,10 @@ def test_bug_loses_exactly_the_expected_checks(path: Path, tmp_path: Path):
     failed = {r.check.name for r in results if not r.passed}
     assert not [r.name for r in results if r.internal_error], "the grader itself failed"
     report = "\n".join(f"{r.check.name}: {result_text(r).splitlines()[:3]}" for r in results if not r.passed)
-    assert failed == expected, (
-        f"unexpected failures: {sorted(failed - expected)}; unexpected passes: {sorted(expected - failed)}\n{report}"
+    may_fail = constants.get("MAY_FAIL", set())  # outcomes that depend on the machine's BLAS kernels
+    assert expected <= failed <= expected | may_fail, (
+        f"unexpected failures: {sorted(failed - expected - may_fail)}; unexpected passes: {sorted(expected - failed)}"
+        f"\n{report}"
     )
     for check, hint in constants.get("HINTS", {}).items():
         result = next(r for r in results if r.check.name == check)

@@ -136,8 +136,8 @@ def test_nbgrader_round_trip(tmp_path):
     for student, module in handed_in.items():
         folder = course / "submitted" / student / "knn"
         folder.mkdir(parents=True)
-        handed_in = release if module is None else fill_notebook(release, module.read_text())
-        (folder / "knn.ipynb").write_text(json.dumps(handed_in))
+        notebook = release if module is None else fill_notebook(release, module.read_text())
+        (folder / "knn.ipynb").write_text(json.dumps(notebook))
         (folder / "timestamp.txt").write_text("2026-11-27 12:00:00.000000 UTC")
     nbgrader(course, "autograde", "knn", "--create")
     nbgrader(course, "export", "--to", str(tmp_path / "grades.csv"))
@@ -190,8 +190,8 @@ def test_nbgrader_round_trip(tmp_path):
             folder = course / "submitted" / student / assignment
             folder.mkdir(parents=True)
             source = (SOLUTIONS / assignment / f"{assignment}.py").read_text()
-            handed_in = fill_notebook(release, source) if student == "ref" else release
-            (folder / f"{assignment}.ipynb").write_text(json.dumps(handed_in))
+            notebook = fill_notebook(release, source) if student == "ref" else release
+            (folder / f"{assignment}.ipynb").write_text(json.dumps(notebook))
             (folder / "timestamp.txt").write_text("2026-11-27 12:00:00.000000 UTC")
         nbgrader(course, "autograde", assignment, "--create")
     nbgrader(course, "export", "--to", str(tmp_path / "all.csv"))

@@ -195,3 +195,53 @@ def test_check_results_round_trip_as_records():
                                             numbers={"actual_shape": [2, 3], "expected_shape": [3, 2]}), 1.5, 0.5)
     assert CheckResult.from_record(json.loads(json.dumps(result.to_record()))) == result
     assert not result.passed and result.status == "failed" and not result.internal_error
+
+
+def test_a_bug_in_a_check_is_the_graders_failure_not_the_students(tmp_path):
+    from autograder.core.checks import Suite
+    from autograder.core.report import score_table
+    from autograder.core.runner import run_check
+
+    suite = Suite("knn", ["compute_distances"], "test")
+
+    @suite.check("compute_distances/broken_check", points=2)
+    def broken(ctx):
+        ctx.student.call("compute_distances", [[0.0]], [[0.0]])
+        return {}["no such key"]
+
+    result = run_check(suite.checks()[0], ROOT / "solutions" / "knn" / "knn.py")
+    assert result.internal_error and result.score == 0 and result.failure.function is None
+    text = result_text(result)
+    assert text.startswith("The grader failed while running this check (this is not your fault; please report it):\n"
+                           "Traceback") and "KeyError: 'no such key'" in text and text.endswith("\n")
+    assert "GRADER ERROR" in score_table([result])
+
+
+def test_the_function_at_fault_of_a_stub_is_the_one_not_implemented(tmp_path):
+    from autograder.core.checks import Suite
+    from autograder.core.runner import run_check
+
+    (tmp_path / "helper.py").write_text("def library():\n    raise NotImplementedError('abstract')\n")
+    module = tmp_path / "knn.py"
+    module.write_text("from helper import library\n\n"
+                      "def knn_predict(*args, **kwargs):\n    return compute_distances()\n\n"
+                      "def compute_distances(*args):\n    raise NotImplementedError('stub')\n\n"
+                      "def cross_validate_k(*args, **kwargs):\n    return library()\n")
+    suite = Suite("knn", ["knn_predict", "cross_validate_k"], "test")
+    suite.check("knn_predict/x", points=1)(lambda ctx: ctx.student.call("knn_predict"))
+    suite.check("cross_validate_k/x", points=1)(lambda ctx: ctx.student.call("cross_validate_k"))
+    predict, validate = (run_check(c, module).failure for c in suite.checks())
+    assert (predict.kind, predict.function) == ("not_implemented", "compute_distances")
+    assert "knn_predict could not run: compute_distances, which it calls, is not implemented yet" in predict.message
+    # A NotImplementedError from outside the student's module is the called function's.
+    assert (validate.kind, validate.function) == ("not_implemented", "cross_validate_k")
+
+
+def test_numbers_of_any_type_become_json():
+    import numpy as np
+
+    from autograder.core.results import json_number
+
+    assert [json_number(x) for x in (np.int64(3), np.float32(0.5), np.bool_(True), 1 + 2j, np.complex128(1j),
+                                     float("inf"), None, "text")] == [3, 0.5, True, "(1+2j)", "1j", "inf", None,
+                                                                      "text"]

@@ -125,3 +125,30 @@ def test_distance_tolerance_admits_expansion_rounding_but_not_float32():
 def test_tolerance_table_is_float64_tight():
     assert TOLERANCES["value"].rtol < 1e-7  # float32 arithmetic must not pass as float64
     assert all(t.atol > 0 for t in TOLERANCES.values())
+
+
+def test_returns_names_what_the_contract_returns():
+    from autograder.core.verdicts import expect_returns
+    from autograder.suites.layers import forward_pair
+
+    assert expect_returns((1, 2, 3), ["dx", "dw", "db"], "f") == (1, 2, 3)
+    with pytest.raises(CheckFailure) as info:
+        expect_returns((1, 2), ["dx", "dw", "db"], "affine_backward")
+    assert info.value.message == "affine_backward should return (dx, dw, db), but returned tuple (1, 2)."
+    assert info.value.kind == "wrong_type" and info.value.function == "affine_backward"
+    with pytest.raises(CheckFailure) as info:
+        forward_pair(np.zeros(2), "relu_forward")
+    assert info.value.describe() == ("relu_forward should return a pair (out, cache), but returned a NumPy array of "
+                                     "shape (2,) and dtype float64.\nHint: return out, cache")
+
+
+def test_accuracy_may_fall_short_by_the_margin_only():
+    from autograder.core.verdicts import expect_accuracy
+
+    template = "f: accuracy {mine:.4f} below {theirs:.4f} by more than {margin}."
+    expect_accuracy("f", 0.905, 0.91, template, margin=0.01)
+    with pytest.raises(CheckFailure) as info:
+        expect_accuracy("f", 0.89, 0.91, template, margin=0.01)
+    assert info.value.message == "f: accuracy 0.8900 below 0.9100 by more than 0.01."
+    assert info.value.kind == "below_target"
+    assert info.value.numbers == {"actual": 0.89, "expected": 0.91, "tolerance": 0.01}

@@ -158,10 +158,11 @@ class StudentTimeout(StudentProblem):
 class StudentRaised(StudentProblem):
     """A student function raised. ``exc_types`` holds the names of the exception's classes
     (its MRO), so that a check can ask "was it a ValueError?" without the exception object
-    ever crossing the door. ``origin`` is (function, file name, line) of the innermost frame."""
+    ever crossing the door. ``origin`` is (function, file name, line) of the innermost frame;
+    ``module`` the file name of the student's module (where a function of theirs would be)."""
 
     def __init__(self, function: str, exc_types: tuple[str, ...], exc_message: str, tb: str,
-                 origin: tuple[str, str, int] | None = None):
+                 origin: tuple[str, str, int] | None = None, module: str | None = None):
         self.function = function
         self.exc_types = exc_types
         self.exc_message = exc_message
@@ -180,8 +181,9 @@ class StudentRaised(StudentProblem):
             message = f"{function} raised {kind}{shown}"
         super().__init__(message, tb, kind="not_implemented" if kind == "NotImplementedError" else "raised",
                          function=function)
-        # The function at fault: for a stub, the one that is not implemented yet.
-        self.at_fault = origin[0] if kind == "NotImplementedError" and origin else function
+        # The function at fault: for a stub of the student's module, the one not implemented yet.
+        stub = kind == "NotImplementedError" and origin is not None and origin[1] == module
+        self.at_fault = origin[0] if stub else function
 
     @property
     def not_implemented(self) -> bool:
@@ -452,7 +454,8 @@ class InProcessDoor:
             frames = traceback.extract_tb(exc.__traceback__)
             origin = (frames[-1].name, Path(frames[-1].filename).name, frames[-1].lineno or 0) if frames else None
             raise StudentRaised(
-                function, types, str(exc), _student_traceback(exc, __file__) + _output_note(raised.output), origin
+                function, types, str(exc), _student_traceback(exc, __file__) + _output_note(raised.output), origin,
+                self.path.name,
             ) from None
         plain = to_plain(value, self._keep)
         return CallOutcome(

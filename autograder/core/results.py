@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 __all__ = ["KINDS", "STATUSES", "CheckInfo", "CheckResult", "Failure", "SubmissionRecord", "json_number"]
 
 # Every kind of failure, and what it means. A verdict against an answer names one of the first
@@ -44,13 +46,18 @@ KINDS: dict[str, str] = {
 
 
 def json_number(x: Any) -> Any:
-    """A number as JSON can hold it: NaN and infinities as the strings "nan", "inf", "-inf"."""
+    """A number as JSON can hold it: NaN and infinities as the strings "nan", "inf", "-inf", a
+    complex number as its text; anything else that is not a number as its text too."""
     if isinstance(x, bool) or x is None or isinstance(x, str):
         return x
+    if isinstance(x, np.bool_):
+        return bool(x)
     if isinstance(x, numbers.Integral):
         return int(x)
-    x = float(x)
-    return x if math.isfinite(x) else ("nan" if math.isnan(x) else ("inf" if x > 0 else "-inf"))
+    if isinstance(x, numbers.Real):
+        x = float(x)
+        return x if math.isfinite(x) else ("nan" if math.isnan(x) else ("inf" if x > 0 else "-inf"))
+    return str(x)
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,7 @@ def _json_numbers(numbers: Mapping[str, Any]) -> dict:
     def convert(value: Any) -> Any:
         if isinstance(value, (list, tuple)):
             return [convert(v) for v in value]
-        return json_number(value) if not isinstance(value, str) else value
+        return json_number(value)
 
     return {key: convert(value) for key, value in numbers.items()}
 

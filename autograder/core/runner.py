@@ -80,6 +80,12 @@ class _ReferenceDoor(InProcessDoor):
         except StudentProblem as problem:
             raise GraderError(f"the reference solution failed to load: {problem.describe()}") from None
 
+    def build(self, recipe):
+        try:
+            return super().build(recipe)
+        except StudentProblem as problem:
+            raise GraderError(f"the reference solution failed: {problem.describe()}") from None
+
 
 def failure_of(problem: CheckFailure | StudentProblem, check: Check) -> Failure:
     """A verdict's or a door's exception as data. The function at fault is the one the verdict
@@ -139,7 +145,7 @@ def run_check(
         return result(Failure(
             "grader_error",
             "The grader failed while running this check (this is not your fault; please report it):",
-            details=traceback.format_exc(limit=-6).strip("\n")))
+            details=traceback.format_exc(limit=-6)))
     finally:
         student.close()
         if reference is not None:

@@ -211,12 +211,14 @@ def expect_float(value: Any, name: str, function: str) -> float:
                        kind="wrong_type", function=function)
 
 
-def expect_returns(value: Any, names: Sequence[str], function: str, hint: Hint | None = None) -> tuple:
+def expect_returns(value: Any, names: Sequence[str], function: str, hint: Hint | None = None, *,
+                   shown: str | None = None) -> tuple:
     """``value`` must be a tuple of ``len(names)`` results (``names`` say what the contract
-    calls them: ``("out", "cache")``). Returns it."""
+    calls them: ``("dx", "dw", "db")``; ``shown`` says it otherwise in the message). Returns it."""
     if isinstance(value, tuple) and len(value) == len(names):
         return value
-    raise CheckFailure(f"{function} should return ({', '.join(names)}), but returned {describe_value(value)}.", hint,
+    shown = shown or f"({', '.join(names)})"
+    raise CheckFailure(f"{function} should return {shown}, but returned {describe_value(value)}.", hint,
                        kind="wrong_type", function=function)
 
 

@@ -451,7 +451,7 @@ class WorkerDoor:
         if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
             raise self._fail(StudentProblem(f"{what}: the worker sent an invalid reply.", function=function))
         if not reply["ok"]:
-            problem = _problem_from(reply, what)
+            problem = _problem_from(reply, what, self.path.name)
             if problem.function is None:
                 problem.function = function
             raise self._relabel(problem)
@@ -544,7 +544,7 @@ class WorkerDoor:
             self._workdir = None
 
 
-def _problem_from(reply: dict, what: str) -> StudentProblem:
+def _problem_from(reply: dict, what: str, module: str | None = None) -> StudentProblem:
     """The exception a worker's failure reply stands for (every field checked)."""
     try:
         kind = reply.get("kind")
@@ -560,7 +560,7 @@ def _problem_from(reply: dict, what: str) -> StudentProblem:
                     raise protocol.ProtocolError("origin")
                 origin = (origin[0][:200], origin[1][:200], origin[2])
             return StudentRaised(_text(reply["function"], 200), tuple(t[:200] for t in types[:64]),
-                                 _text(reply["exc_message"], 4000), details, origin)
+                                 _text(reply["exc_message"], 4000), details, origin, module)
         if kind == "timeout":
             return StudentTimeout(message, details)
         if kind == "import":

@@ -21,13 +21,16 @@ from ..core.verdicts import (
     expect_unchanged,
 )
 
-OUT_CACHE = ("out", "cache")
-RETURN_OUT_CACHE = Hint("common/return_out_cache", "return out, cache")
+
+def forward_pair(value, function: str) -> tuple:
+    """A *_forward's value, which must be the pair (out, cache)."""
+    return expect_returns(value, ("out", "cache"), function, Hint("common/return_out_cache", "return out, cache"),
+                          shown="a pair (out, cache)")
 
 
 def call_forward(door, function: str, *args, out_shape: tuple | None = None, shape_hints: Sequence[Hint] = ()):
     """(out, cache handle or plain cache) of a *_forward, with out checked for type and shape."""
-    value = expect_returns(door.call(function, *args).value, OUT_CACHE, function, RETURN_OUT_CACHE)
+    value = forward_pair(door.call(function, *args).value, function)
     out = expect_array(value[0], "out", function)
     if out_shape is not None:
         expect_shape(out, out_shape, "out", function, shape_hints)

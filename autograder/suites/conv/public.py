@@ -29,10 +29,10 @@ from ...core.verdicts import (
 from ...datasets import digits_split
 from ...training import momentum_descent
 from ..layers import (
-    OUT_CACHE,
     call_forward,
     expect_backward_leaves_alone,
     expect_gradients,
+    forward_pair,
     numeric_layer_check,
     torch_vjp,
 )
@@ -238,8 +238,8 @@ def conv_backward_values(ctx):
             _, (ex, ew, eb) = torch_vjp(torch_conv(row), [x, w, b], dout)
             _, (_, last_w, last_b) = torch_vjp(torch_conv(row), [x[-1:], w, b], dout[-1:])
             expect_close(dx, ex, "dx", "conv_backward", tolerance=GRADIENT, source="autograd", hints=[
-                Hint("conv/kernel_flipped", "dx uses the kernel flipped: each output position sends dout * w[f] back "
-                     "to the window it read, w as it is.").if_close(
+                Hint("conv/dx_kernel_flipped", "dx uses the kernel flipped: each output position sends dout * w[f] "
+                     "back to the window it read, w as it is.").if_close(
                     lambda: torch_vjp(torch_conv(row), [x, w[:, :, ::-1, ::-1], b], dout)[1][0], GRADIENT)])
             expect_close(dw, ew, "dw", "conv_backward", tolerance=GRADIENT, source="autograd",
                          hints=batch_hints(ew, last_w, row.N, "dw"))
@@ -266,7 +266,7 @@ def conv_inputs(ctx):
     x, w, b = row.data()
     outcome = ctx.student.call("conv_forward", x, w, b, row.stride, row.pad)
     expect_unchanged("conv_forward", ["x", "w", "b", "stride", "pad"], [x, w, b, row.stride, row.pad], outcome)
-    _, cache = expect_returns(outcome.value, OUT_CACHE, "conv_forward")
+    _, cache = forward_pair(outcome.value, "conv_forward")
     expect_backward_leaves_alone(ctx.student, "conv_backward", {"dout": row.upstream()}, cache,
                                  ["dx", "dw", "db"], [x.shape, w.shape, b.shape],
                                  Hint("conv/cache_changed_in_place", "conv_backward changed something in its cache "
@@ -419,7 +419,7 @@ def pool_inputs(ctx):
     x, dout = row.data(), row.upstream()
     outcome = ctx.student.call("max_pool_forward", x, row.pool_size, row.stride)
     expect_unchanged("max_pool_forward", ["x", "pool_size", "stride"], [x, row.pool_size, row.stride], outcome)
-    _, cache = expect_returns(outcome.value, OUT_CACHE, "max_pool_forward")
+    _, cache = forward_pair(outcome.value, "max_pool_forward")
     expect_backward_leaves_alone(ctx.student, "max_pool_backward", {"dout": dout}, cache, ["dx"],
                                  [x.shape], Hint("conv/cache_changed_in_place", "max_pool_backward changed something "
                                                  "in its cache (an in-place operation on the cached x?)."))
@@ -482,7 +482,7 @@ class DoorLayers:
         def call(*args):
             value = self.door.call(name, *args).value
             if name.endswith("_forward"):
-                out, cache = expect_returns(value, OUT_CACHE, name)
+                out, cache = forward_pair(value, name)
                 return np.asarray(out, dtype=np.float64), cache
             if name == "conv_backward":
                 return tuple(np.asarray(v, dtype=np.float64) for v in expect_returns(value, ("dx", "dw", "db"), name))

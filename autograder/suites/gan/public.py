@@ -119,8 +119,8 @@ def expect_bce(door, logits, targets, outcome=None) -> None:
                           "use log sigmoid(z) = -np.logaddexp(0, -z) and log(1 - sigmoid(z)) = -np.logaddexp(0, z).",
                           lambda a: not np.all(np.isfinite(a)))])
     expect_close(dlogits, want_grad, "dlogits", "bce_with_logits", tolerance=GRADIENT, source="torch autograd", hints=[
-        Hint("gan/bce_summed", "the loss is a mean: divide the gradient (sigmoid(z) - t) by N.").if_close(
-            want_grad * N, GRADIENT),
+        Hint("gan/bce_gradient_not_averaged",
+             "the loss is a mean: divide the gradient (sigmoid(z) - t) by N.").if_close(want_grad * N, GRADIENT),
         Hint("gan/bce_gradient_sign", "the gradient is (sigmoid(z) - t) / N: the sign is reversed.").if_close(
             -want_grad, GRADIENT),
         Hint("gan/sigmoid_overflow", "sigmoid(z) = 1 / (1 + exp(-z)) overflows for z < -709: use exp of -|z| only.",
@@ -184,8 +184,9 @@ def student_loss(door, function: str, arrays):
                            hint, kind="wrong_type", function=function)
     try:
         value, gradients = build(door, "value_and_gradients", result, tensors)
-    except StudentProblem as problem:
-        raise CheckFailure(f"{function}'s result cannot be differentiated: {problem.message}", kind="wrong_type",
+    except StudentProblem as problem:  # out of time or a dead worker keep their kind; the rest is the result's
+        kind = problem.kind if problem.kind in ("timed_out", "crashed") else "wrong_type"
+        raise CheckFailure(f"{function}'s result cannot be differentiated: {problem.message}", kind=kind,
                            function=function) from None
     return value, [np.zeros(a.shape) if g is None else np.asarray(g) for g, a in zip(gradients, arrays)]
 

@@ -1,7 +1,10 @@
 """Averages the loss over the samples but not the gradient."""
 FAILS = {"softmax_loss/values_without_penalty", "softmax_loss/values_with_penalty", "softmax_loss/numeric_gradient",
          "softmax_loss/vs_reference", "softmax_loss/stability", "softmax_loss/digits_training"}
-# (a gradient N times larger is a learning rate N times larger: on the hidden split SGD still copes)
+# A gradient N times too large makes SGD chaotic: on the hidden split its accuracy depends on the
+# BLAS kernel's rounding (0.920 with OpenBLAS's Haswell kernels, 0.936 Sandybridge, 0.954 Prescott;
+# the reference 0.952, the margin 0.01), so that check may go either way.
+MAY_FAIL = {"softmax_loss/digits_vs_reference"}
 
 import numpy as np
 
