@@ -59,18 +59,26 @@ def grade(submission: Path, out: Path, cwd: Path) -> dict:
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    """(size, mtime) of every file below root, skipping the virtual environment and caches."""
-    skip = {".venv", "__pycache__", ".pytest_cache"}
+    """(size, mtime) of what a submission could harm below ``root``: every file git tracks, and
+    every file of the grader's package, the reference and the tests (tracked or not). Not git's
+    own bookkeeping (.git/index changes whenever someone runs `git status` in this checkout), the
+    virtual environment or caches. Outside a git checkout: every file but those."""
+    skip = {".venv", "__pycache__", ".pytest_cache", ".git"}
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True)
+    paths = set(listed.stdout.decode().split("\0")) - {""} if listed.returncode == 0 else set()
+    walked = [root / "autograder", root / "solutions", root / "tests"] if paths else [root]
+    for top in walked:
+        for folder, dirs, names in os.walk(top):
+            dirs[:] = [d for d in dirs if d not in skip]
+            paths.update(os.path.relpath(os.path.join(folder, name), root) for name in names)
     files = {}
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in skip]
-        for name in names:
-            path = os.path.join(folder, name)
-            try:
-                info = os.lstat(path)
-            except OSError:
-                continue
-            files[os.path.relpath(path, root)] = (info.st_size, info.st_mtime_ns)
+    for relative in sorted(paths):
+        try:
+            info = os.lstat(root / relative)
+        except OSError:
+            files[relative] = (-1, -1)  # tracked but missing: a deletion must show as a change
+            continue
+        files[relative] = (info.st_size, info.st_mtime_ns)
     return files
 
 

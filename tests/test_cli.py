@@ -39,11 +39,13 @@ RESULTS_SCHEMA = {
                     "status": {"enum": ["passed", "failed"]},
                     "output": {"type": "string"},
                     "visibility": {"enum": ["hidden", "after_due_date", "after_published", "visible"]},
-                    "extra_data": {  # a failed test's failure, as data (autograder.core.results.Failure)
+                    "extra_data": {  # its time, and a failed test's failure as data (core.results.Failure)
                         "type": "object",
-                        "required": ["kind", "function", "hint_id"],
+                        "required": ["seconds", "student_seconds"],
                         "additionalProperties": False,
                         "properties": {
+                            "seconds": {"type": "number", "minimum": 0},
+                            "student_seconds": {"type": "number", "minimum": 0},
                             "kind": {"enum": sorted(KINDS)},
                             "function": {"type": ["string", "null"]},
                             "hint_id": {"type": ["string", "null"], "pattern": "^[a-z0-9_]+/[a-z0-9_]+$"},
@@ -66,13 +68,14 @@ def grade_json(tmp_path, *args):
     jsonschema.validate(payload, RESULTS_SCHEMA)
     assert payload["score"] == pytest.approx(sum(t["score"] for t in payload["tests"]))
     for test in payload["tests"]:  # a failed test says why as data, a passed one has nothing to say
-        assert ("extra_data" in test) == (test["status"] == "failed"), test
+        assert ({"kind", "function", "hint_id"} <= set(test["extra_data"])) == (test["status"] == "failed"), test
+        assert test["extra_data"]["student_seconds"] <= test["extra_data"]["seconds"] + 1e-3
     return proc, payload
 
 
 def test_reference_gets_full_marks(tmp_path):
     proc, payload = grade_json(tmp_path, "solutions")
-    assert payload["score"] == ALL_POINTS and KNN_POINTS == 30
+    assert payload["score"] == ALL_POINTS and KNN_POINTS == 31
     assert len(payload["tests"]) == ALL_CHECKS
     assert all(t["status"] == "passed" for t in payload["tests"])
     assert {t["visibility"] for t in payload["tests"]} == {"visible", "after_published"}

@@ -181,7 +181,7 @@ def test_nbgrader_round_trip(tmp_path):
     flat.mkdir()
     shutil.copyfile(course / "submitted" / "ref" / "knn" / "knn.ipynb", flat / "knn.ipynb")
     proc = run_cli("grade", str(flat), "--assignment", "knn", "--json", str(tmp_path / "flat.json"))
-    assert json.loads((tmp_path / "flat.json").read_text())["score"] == 30
+    assert json.loads((tmp_path / "flat.json").read_text())["score"] == 31
 
     # Every other assignment: nbgrader gives the reference's code full marks and the release 0.
     for assignment in [a for a in ASSIGNMENTS if a != "knn"]:

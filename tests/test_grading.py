@@ -39,7 +39,7 @@ def test_a_record_holds_every_check_and_its_failures_as_data(farthest):
     assert numbers["count"] <= numbers["total"] and numbers["actual"] != numbers["expected"]
     assert all(r.failure is None for r in farthest.results if r.passed)
     earned, possible = farthest.scores()
-    assert earned["knn"] == farthest.score < possible["knn"] == farthest.max_score == 30
+    assert earned["knn"] == farthest.score < possible["knn"] == farthest.max_score == 31
 
 
 def test_text_is_made_from_the_data(farthest):
@@ -55,10 +55,11 @@ def test_text_is_made_from_the_data(farthest):
 def test_results_json_carries_each_failure_as_extra_data(farthest):
     payload = gradescope_results(farthest.results, farthest.seconds)
     for test, result in zip(payload["tests"], farthest.results):
-        if result.passed:
-            assert "extra_data" not in test
-            continue
         data = test["extra_data"]
+        assert data["seconds"] == round(result.seconds, 3) > 0 and data["student_seconds"] >= 0
+        if result.passed:
+            assert set(data) == {"seconds", "student_seconds"}
+            continue
         assert data["kind"] in KINDS and data["function"] and test["output"] == result_text(result)
         assert data["hint_id"] == result.failure.hint_id
     json.dumps(payload, allow_nan=False)  # numbers are JSON (NaN and infinities as strings)
@@ -171,13 +172,13 @@ def test_grade_batch_takes_any_executor_and_store_and_leaves_the_environment_alo
     executor, store = SerialExecutor(), MemoryStore()
     rows = grade_batch(submissions, executor, store, options=options)
     assert dict(os.environ) == environment
-    assert {r.student: r.scores["knn"] for r in rows} == {"ann": 21.0, "ben": 0.0}
+    assert {r.student: r.scores["knn"] for r in rows} == {"ann": 22.0, "ben": 0.0}
     again = grade_batch(submissions, SerialExecutor(), store, options=options)  # unchanged: nothing graded again
     assert again == rows and executor.graded == ["ann", "ben"]
     (tmp_path / "ben" / "knn" / "knn.py").write_text((ROOT / "solutions" / "knn" / "knn.py").read_text())
     rerun = SerialExecutor()
     rows = grade_batch(submissions, rerun, store, options=options)
-    assert rerun.graded == ["ben"] and {r.student: r.scores["knn"] for r in rows} == {"ann": 21.0, "ben": 21.0}
+    assert rerun.graded == ["ben"] and {r.student: r.scores["knn"] for r in rows} == {"ann": 22.0, "ben": 22.0}
 
 
 def test_a_submission_the_grader_cannot_grade_is_a_row_with_its_reason(tmp_path):
@@ -245,3 +246,13 @@ def test_numbers_of_any_type_become_json():
     assert [json_number(x) for x in (np.int64(3), np.float32(0.5), np.bool_(True), 1 + 2j, np.complex128(1j),
                                      float("inf"), None, "text")] == [3, 0.5, True, "(1+2j)", "1j", "inf", None,
                                                                       "text"]
+
+
+def test_a_check_names_the_function_to_fix_first(tmp_path):
+    """knn_predict on rows that copy training rows fails through the student's compute_distances
+    when it returns NaN there: the failure names compute_distances, not knn_predict."""
+    folder = overlay_submission(tmp_path, "knn", BUGBANK / "knn" / "no_clip_nan.py")
+    record = grade_submission(folder, GradingOptions(("knn",), public_only=True))
+    failure = next(r.failure for r in record.results if r.check.name == "knn_predict/duplicate_rows")
+    assert failure.function == "compute_distances" and failure.hint_id == "knn/predict_through_nan_distances"
+    assert failure.message.startswith("knn_predict: y_pred does not match the labels of the rows they copy")

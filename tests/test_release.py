@@ -205,7 +205,7 @@ def test_bundle_runs_public_checks_with_its_own_copy(bundle, tmp_path):
     shutil.copytree(bundle, student)
     proc = run_bundle_pytest(student, "knn")
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "13 failed" in proc.stdout and "0/21" in proc.stdout
+    assert "14 failed" in proc.stdout and "0/22" in proc.stdout
     assert "is not implemented yet" in proc.stdout
     # The student's work: the reference copied in gets every public point.
     shutil.copyfile(SOLUTIONS / "knn" / "knn.py", student / "knn" / "knn.py")
@@ -213,5 +213,5 @@ def test_bundle_runs_public_checks_with_its_own_copy(bundle, tmp_path):
     probe.write_text("import autograder\n\ndef test_where():\n    print('AUTOGRADER', autograder.__file__)\n")
     proc = run_bundle_pytest(student, "knn", "-s")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "21/21" in proc.stdout
+    assert "22/22" in proc.stdout
     assert f"AUTOGRADER {student / 'autograder' / '__init__.py'}" in proc.stdout

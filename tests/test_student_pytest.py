@@ -18,16 +18,16 @@ def test_stubs_fail_every_public_check_with_points_and_a_total():
     proc = run_pytest("assignments/knn")
     assert proc.returncode == 1
     out = proc.stdout
-    assert "13 failed" in out
+    assert "14 failed" in out
     assert "knn/compute_distances/shape [1 pts]" in out
     assert "compute_distances is not implemented yet" in out
-    assert "Total" in out and "0/21" in out
+    assert "Total" in out and "0/22" in out
     assert "Traceback" not in out and "autograder/core" not in out  # the checks' messages, no grader internals
 
 
 def test_selecting_checks_by_name(tmp_path):
     proc = run_pytest("assignments/knn", "-k", "ties")
-    assert "1 failed, 12 deselected" in proc.stdout
+    assert "1 failed, 13 deselected" in proc.stdout
 
 
 def test_a_finished_assignment_passes(tmp_path):
@@ -36,4 +36,4 @@ def test_a_finished_assignment_passes(tmp_path):
     shutil.copyfile(SOLUTIONS / "knn" / "knn.py", work / "knn" / "knn.py")
     proc = run_pytest(str(work / "knn"), "--rootdir", str(work))
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "13 passed" in proc.stdout and "21/21" in proc.stdout
+    assert "14 passed" in proc.stdout and "22/22" in proc.stdout

@@ -76,7 +76,8 @@ def failure_details(results: Sequence[CheckResult]) -> str:
 
 def gradescope_results(results: Sequence[CheckResult], execution_time: float) -> dict:
     """Gradescope's results.json: top-level score, one test per check named "<assignment>/<check>".
-    A failed test carries its failure as data in ``extra_data`` (kind, function, hint id, case,
+    Every test's ``extra_data`` holds its time (``seconds``, of which ``student_seconds`` in the
+    student's code); a failed test's also its failure as data (kind, function, hint id, case,
     numbers), so that other tools can count mistakes without reading the messages."""
     score = sum(r.score for r in results)
     possible = sum(r.max_score for r in results)
@@ -103,6 +104,8 @@ def _gradescope_test(result: CheckResult) -> dict:
         "output": result_text(result),
         "visibility": result.check.visibility,
     }
-    if result.failure is not None:
-        test["extra_data"] = result.failure.to_json()
+    # Every test says how long it took (the check, and of that the student's code), so that slow
+    # checks show; a failed one also says why, as data.
+    test["extra_data"] = {"seconds": round(result.seconds, 3), "student_seconds": round(result.student_seconds, 3),
+                          **(result.failure.to_json() if result.failure is not None else {})}
     return test

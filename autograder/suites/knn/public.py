@@ -316,6 +316,38 @@ def digits_accuracy(door, k: int, seed: int) -> float:
     return float(np.mean(y_pred == y_test))
 
 
+NAN_DISTANCES = Hint(
+    "knn/predict_through_nan_distances",
+    "your compute_distances returns NaN for test rows equal to training rows (see its check "
+    "compute_distances/duplicates), and NaN sorts after every number: the copy, at distance 0, is never "
+    "the nearest. Fix compute_distances first.",
+)
+
+
+@suite.check("knn_predict/duplicate_rows", points=1)
+def predict_duplicates(ctx):
+    """Test rows that are copies of training rows (values ~1e3), k=1: each copy gets the label of
+    the row it copies (its distance 0 must not come out as NaN)."""
+    X_train, X_test = duplicate_rows()
+    X_test = X_test[:len(X_train)]  # the copies only
+    y_train = np.random.default_rng(12).integers(0, 10, size=len(X_train))
+    expected = y_train[np.argmin(exact_distances(X_train, X_test), axis=1)]
+
+    def distances_not_finite(_) -> bool:
+        dists = ctx.student.call("compute_distances", X_train, X_test).value
+        return isinstance(dists, np.ndarray) and dists.dtype.kind == "f" and not np.all(np.isfinite(dists))
+
+    with case("60 test rows, each a copy of a training row (shuffled), values ~1e3, D=64, k=1"):
+        y_pred = call_predict(ctx, X_train, y_train, X_test, 1)
+        try:
+            expect_equal(y_pred, expected, "y_pred", "knn_predict", source="the labels of the rows they copy",
+                         hints=[NAN_DISTANCES.when(distances_not_finite)])
+        except CheckFailure as failure:
+            if failure.hint is not None and failure.hint.id == NAN_DISTANCES.id:
+                failure.function = "compute_distances"  # the function to fix first
+            raise
+
+
 @suite.check("knn_predict/digits", points=2)
 def predict_digits(ctx):
     """On scikit-learn's digits (8x8 images), as accurate as scikit-learn's own kNN."""
