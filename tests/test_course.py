@@ -155,7 +155,7 @@ def test_nbgrader_round_trip(tmp_path):
                        "--quiet")
         assert proc.returncode == 0, proc.stderr
         py_scores[student] = json.loads((tmp_path / f"{student}.json").read_text())["score"]
-    assert nbgrader_scores == py_scores == {"stub": 0.0, "ref": 30.0, "partly": 19.0}
+    assert nbgrader_scores == py_scores == {"stub": 0.0, "ref": 31.0, "partly": 19.0}
 
     # Our grader also grades the submitted notebooks directly (no Jupyter), with the same scores.
     proc = run_cli("grade-batch", str(course / "submitted"), "--out", str(tmp_path / "ours.csv"), "--jobs", "2",
@@ -164,7 +164,7 @@ def test_nbgrader_round_trip(tmp_path):
     with open(tmp_path / "ours.csv") as f:
         assert {r["student"]: float(r["knn"]) for r in csv.DictReader(f)} == py_scores
     proc = run_cli("grade", str(course / "submitted" / "partly"), "--assignment", "knn")
-    assert proc.returncode == 0 and "Total" in proc.stdout and "19/30" in proc.stdout
+    assert proc.returncode == 0 and "Total" in proc.stdout and "19/31" in proc.stdout
     raising = tmp_path / "raising" / "knn"  # a traceback names the notebook, not a temporary copy
     raising.mkdir(parents=True)
     broken = ((SOLUTIONS / "knn" / "knn.py").read_text()
@@ -176,7 +176,7 @@ def test_nbgrader_round_trip(tmp_path):
     proc = run_cli("grade", str(course / "submitted"), "--quiet", "--assignment", "knn")  # student by student
     assert proc.returncode == 0, proc.stderr
     summary = proc.stdout.split("Summary", 1)[1].split()
-    assert summary == ["partly", "19/30", "ref", "30/30", "stub", "0/30"]
+    assert summary == ["partly", "19/31", "ref", "31/31", "stub", "0/31"]
     flat = tmp_path / "flat"  # a folder holding just the notebook
     flat.mkdir()
     shutil.copyfile(course / "submitted" / "ref" / "knn" / "knn.ipynb", flat / "knn.ipynb")
