@@ -193,9 +193,10 @@ def add_limit_options(parser: argparse.ArgumentParser, in_process: bool = True) 
     d = Limits()
     group = parser.add_argument_group("limits on student code (per check unless stated)")
     group.add_argument("--timeout", type=float, default=d.check_seconds, metavar="SECONDS",
-                       help="wall time of one check's student code (default %(default)s)")
+                       help="CPU time of one check's student code; code that waits rather than computes is "
+                            "stopped by the clock (default %(default)s)")
     group.add_argument("--cpu-time", type=float, default=None, metavar="SECONDS",
-                       help="CPU time of one check's worker (default twice --timeout)")
+                       help="the kernel's hard limit on the CPU time of one check's worker (default twice --timeout)")
     group.add_argument("--memory", type=int, default=d.memory_bytes >> 20, metavar="MB",
                        help="address space of one check's worker (default %(default)s)")
     group.add_argument("--max-processes", type=int, default=d.processes, metavar="N",
@@ -203,7 +204,7 @@ def add_limit_options(parser: argparse.ArgumentParser, in_process: bool = True) 
     group.add_argument("--max-output", type=int, default=d.output_bytes >> 20, metavar="MB",
                        help="bytes a worker may write to files (default %(default)s)")
     group.add_argument("--submission-time", type=float, default=d.submission_seconds, metavar="SECONDS",
-                       help="wall time of all student code of one submission (default %(default)s)")
+                       help="CPU time of all student code of one submission (default %(default)s)")
     if in_process:
         group.add_argument("--in-process", action="store_true",
                            help="run student code inside the grader (debugging only: no isolation at all)")

@@ -59,16 +59,23 @@ def momentum_step(w, dw, w_prev, lr, momentum):
 
 def momentum_descent(params: Parameters, gradients: Callable[[Parameters], Parameters], *, steps: int,
                      learning_rate: float, momentum: float, update: Callable = momentum_step,
+                     update_each: Callable[[list[tuple]], list] | None = None,
                      after_step: Callable[[Parameters], None] | None = None) -> Parameters:
     """``steps`` steps of ``update(w, dw, w_prev, lr, momentum)`` (the notes' momentum update
-    unless a student's is given) for every parameter, from ``w_prev = w``. ``gradients(params)``
-    gives the gradients of one step (it draws its own mini-batch); ``after_step(params)`` may
-    look at the parameters after each step (and raise)."""
+    unless a student's is given) for every parameter, from ``w_prev = w``; or, with
+    ``update_each``, of all the parameters' updates at once (a list of those arguments -> a list
+    of new values: one request to a student's worker per step). ``gradients(params)`` gives the
+    gradients of one step (it draws its own mini-batch); ``after_step(params)`` may look at the
+    parameters after each step (and raise)."""
+    if update_each is None:
+        def update_each(rows: list[tuple]) -> list:
+            return [update(*row) for row in rows]
+
     previous = {k: v.copy() for k, v in params.items()}
     for _ in range(steps):
         grads = gradients(params)
-        updated = {k: np.asarray(update(params[k], grads[k], previous[k], learning_rate, momentum), dtype=np.float64)
-                   for k in params}
+        new = update_each([(params[k], grads[k], previous[k], learning_rate, momentum) for k in params])
+        updated = {k: np.asarray(value, dtype=np.float64) for k, value in zip(params, new)}
         previous, params = params, updated
         if after_step is not None:
             after_step(params)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
 import subprocess
 import sys
@@ -47,3 +48,18 @@ def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 600) -> subprocess.Co
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+@contextlib.contextmanager
+def busy_machine(per_core: int = 1):
+    """Every core kept busy by ``per_core`` other processes while the block runs, each in a
+    session of its own (as programs started elsewhere are: with the kernel's autogroup
+    scheduling, processes of one session share one slice of the CPU)."""
+    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True)
+               for _ in range(per_core * (os.cpu_count() or 2))]
+    try:
+        yield
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait()

@@ -21,13 +21,15 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, module_constants
 
-from autograder.suites import ASSIGNMENTS, load_suite
+from autograder.suites import load_suite
 
 ATTACKS = sorted((Path(__file__).parent / "attacks").glob("*.py"))
 BASE = ROOT / "examples" / "partly_wrong" / "knn" / "knn.py"
-CHECKS = sum(len(load_suite(a).checks()) for a in ASSIGNMENTS)
-# The other assignments of the attacking submission: the reference, which must keep full marks.
-SIBLINGS = [a for a in ASSIGNMENTS if a != "knn"]
+# The other assignments of the attacking submission: the reference, which must keep full marks
+# (two quick ones: any sibling folder shows that the attack cannot reach it).
+SIBLINGS = ["svm", "softmax"]
+GRADED = ["knn", *SIBLINGS]
+CHECKS = sum(len(load_suite(a).checks()) for a in GRADED)
 
 
 def knn_score(payload: dict) -> float:
@@ -51,7 +53,8 @@ def grade(submission: Path, out: Path, cwd: Path) -> dict:
     private_tmp = cwd / "grader-tmp"
     private_tmp.mkdir(exist_ok=True)
     proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(submission), "--json", str(out),
-                           "--quiet", *LIMITS], cwd=cwd, capture_output=True, text=True, timeout=400,
+                           "--quiet", *LIMITS, *(f"--assignment={a}" for a in GRADED)], cwd=cwd,
+                          capture_output=True, text=True, timeout=400,
                           env={**os.environ, "TMPDIR": str(private_tmp)})
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert not list(private_tmp.iterdir()), f"left behind in TMPDIR: {list(private_tmp.iterdir())}"

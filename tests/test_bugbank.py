@@ -2,14 +2,16 @@
 buggy (or correct but differently written) implementation of some functions. Laid over the
 reference, it must fail exactly the checks its FAILS names (and may fail those of MAY_FAIL, whose
 outcome for that bug depends on the machine), and the failure named in HINTS must carry that hint.
-Correct alternatives (FAILS empty) must keep full marks."""
+Correct alternatives (FAILS empty) must keep full marks, those marked BUSY while other processes
+keep every core busy (student code is timed in CPU time, which the load does not change)."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
-from conftest import BUGBANK, module_constants, overlay_submission
+from conftest import BUGBANK, busy_machine, module_constants, overlay_submission
 
 from autograder.core.report import result_text
 from autograder.grading import GradingOptions, grade_submission
@@ -41,7 +43,9 @@ def test_bug_loses_exactly_the_expected_checks(path: Path, tmp_path: Path):
     expected = constants["FAILS"]
     names = {c.name for c in load_suite(assignment).checks()}
     assert expected <= names, f"FAILS names unknown checks: {expected - names}"
-    results = grade_submission(overlay_submission(tmp_path, assignment, path), GradingOptions((assignment,))).results
+    submission = overlay_submission(tmp_path, assignment, path)
+    with busy_machine() if constants.get("BUSY") else contextlib.nullcontext():
+        results = grade_submission(submission, GradingOptions((assignment,))).results
     failed = {r.check.name for r in results if not r.passed}
     assert not [r.name for r in results if r.internal_error], "the grader itself failed"
     report = "\n".join(f"{r.check.name}: {result_text(r).splitlines()[:3]}" for r in results if not r.passed)
@@ -55,3 +59,6 @@ def test_bug_loses_exactly_the_expected_checks(path: Path, tmp_path: Path):
         output = result_text(result)
         assert "Hint:" in output and hint in output, f"{check} should hint {hint!r}; it said:\n{output}"
         assert result.failure.hint_id, f"{check}: the hint has no id"
+    for check, first in constants.get("FIX_FIRST", {}).items():  # the function the failure follows from
+        result = next(r for r in results if r.check.name == check)
+        assert first in result.failure.fix_first and "Fix first:" in result_text(result), result_text(result)

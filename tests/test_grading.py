@@ -256,3 +256,65 @@ def test_a_check_names_the_function_to_fix_first(tmp_path):
     failure = next(r.failure for r in record.results if r.check.name == "knn_predict/duplicate_rows")
     assert failure.function == "compute_distances" and failure.hint_id == "knn/predict_through_nan_distances"
     assert failure.message.startswith("knn_predict: y_pred does not match the labels of the rows they copy")
+
+
+def test_a_timeout_names_the_slow_function_and_its_time_per_call(tmp_path):
+    """A check of fast() runs out of time because slow(), which it also calls, is slow: the
+    failure names slow, its time per call and how many calls it got, not fast."""
+    from autograder.core.checks import Suite
+    from autograder.core.runner import run_check
+
+    module = tmp_path / "knn.py"
+    module.write_text("import time\n\ndef slow(x):\n    time.sleep(0.05)\n    return x\n\n"
+                      "def fast(x):\n    return x\n")
+    suite = Suite("knn", ["slow(x)", "fast(x)"], "test")
+
+    @suite.check("fast/end_to_end", points=1)
+    def end_to_end(ctx):
+        for step in range(1000):
+            ctx.student.call("fast", step)
+            ctx.student.call("slow", step)
+
+    failure = run_check(suite.checks()[0], module, time_limit=1.0).failure
+    assert failure.kind == "timed_out" and failure.function == "slow"
+    assert "Your code spent its time in slow 0.05 s per call (" in failure.message, failure.message
+    assert 10 <= failure.numbers["calls"] <= 25 and 0.04 < failure.numbers["seconds_per_call"] < 0.1
+
+
+def test_a_changed_input_costs_the_checks_of_the_function_that_changed_it(tmp_path):
+    """The contract's rule on every call: an argument changed by a function that may not change
+    it fails that function's checks (its inputs_untouched check, where it has one), naming the
+    argument; in another function's check, or for an argument changed in place by contract, it
+    costs nothing."""
+    import numpy as np
+
+    from autograder.core.checks import Suite
+    from autograder.core.runner import run_check
+
+    module = tmp_path / "knn.py"
+    module.write_text("def scale(x, y):\n    y *= 2\n    return x\n\ndef update(W, x):\n    W += x\n    x[0] = 9\n"
+                      "    return W\n\ndef other(x):\n    return scale(x, x)\n")
+    suite = Suite("knn", ["scale(x, y)", "update(W, x)", "other(x)"], "test", in_place={"update": ("W",)})
+    for name in ("scale/values", "update/values", "other/values", "update/inputs_untouched"):
+        function = name.split("/")[0]
+        suite.check(name, points=1)(lambda ctx, f=function: ctx.student.call(f, np.ones(2), np.ones(2))
+                                    if f != "other" else ctx.student.call("scale", np.ones(2), np.ones(2)))
+    failures = {c.name: run_check(c, module).failure for c in suite.checks()}
+    assert failures["scale/values"].kind == "modified_input" and "scale modified its input y" in \
+        failures["scale/values"].message
+    assert failures["other/values"] is None  # scale's mistake, in another function's check
+    assert failures["update/values"] is None  # update has a check of its own for it
+    assert failures["update/inputs_untouched"].message.startswith("update modified its input x;")
+
+
+def test_the_contract_in_the_suites_is_the_stubs():
+    """The argument names every call is held to are those of the assignment's stub."""
+    import ast
+
+    from autograder.suites import ASSIGNMENTS
+
+    for assignment in ASSIGNMENTS:
+        tree = ast.parse((ROOT / "assignments" / assignment / f"{assignment}.py").read_text())
+        stubs = {node.name: tuple(a.arg for a in node.args.args) for node in tree.body
+                 if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")}
+        assert load_suite(assignment).contract.arguments == stubs, assignment

@@ -5,12 +5,14 @@ untouched one must come back equal."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import busy_machine
 
-from autograder.core.door import Build, InProcessDoor, StudentProblem
+from autograder.core.door import Build, InProcessDoor, StudentProblem, StudentTimeout
 from autograder.core.runner import Limits
 from autograder.core.verdicts import CheckFailure, expect_unchanged
 from autograder.isolation.client import worker_doors
@@ -58,6 +60,23 @@ def scale_and_sum(t):
 def imported(name):
     import sys
     return name in sys.modules
+
+def burn(seconds):
+    import time
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+    return seconds
+
+def nap(seconds):
+    import time
+    time.sleep(seconds)
+
+def forward_with_cache(x):
+    return x * 2, {"x": x, "layers": [x, x + 1]}
+
+def backward_from_cache(dout, cache):
+    return dout * cache["x"]
 '''
 
 
@@ -162,3 +181,63 @@ def test_fork_server_imports_what_a_suite_asks_for(module_path):
         assert door.call("imported", "torch._dynamo").value is True
     finally:
         door.close()
+
+
+def test_the_time_limit_is_cpu_time_so_a_busy_machine_gives_the_same_grade(module_path):
+    """1.5 s of computing under a 2.5 s limit passes while four processes per core compete for
+    the CPU (on the clock it takes far longer than the limit)."""
+    worker = worker_doors(Limits(), [module_path.parent])(module_path, 2.5, "student")
+    try:
+        worker.open()
+        with busy_machine(per_core=4):
+            started = time.monotonic()
+            assert worker.call("burn", 1.5).value == 1.5
+            on_the_clock = time.monotonic() - started
+        assert on_the_clock > 2.5, "the machine was not busy enough to tell CPU time from the clock"
+        assert 1.5 <= worker.spent < 2.5
+        assert worker.timings["burn"].calls == 1
+    finally:
+        worker.close()
+
+
+def test_code_that_waits_is_stopped_by_the_clock(module_path):
+    """Sleeping uses no CPU time: the clock stops it soon after the limit, and says why."""
+    worker = worker_doors(Limits(), [module_path.parent])(module_path, 1.0, "student")
+    try:
+        started = time.monotonic()
+        with pytest.raises(StudentTimeout, match="waiting") as raised:
+            worker.call("nap", 3600)
+        assert time.monotonic() - started < 10
+        assert raised.value.function == "nap"
+    finally:
+        worker.close()
+
+
+def test_a_kept_cache_stays_on_the_students_side_until_released(door):
+    """call_keeping returns a handle for the cache, which the student's backward gets back as
+    the very object; after release it is gone."""
+    from autograder.core.door import Handle
+
+    outcome = door.call_keeping("forward_with_cache", (1,), np.arange(3.0))
+    out, cache = outcome.value
+    assert isinstance(cache, Handle) and np.array_equal(out, np.arange(3.0) * 2)
+    backward = door.call("backward_from_cache", np.ones(3), cache)
+    assert np.array_equal(backward.value, np.arange(3.0)) and backward.args_after[1] == cache
+    door.release([cache])
+    with pytest.raises((ValueError, StudentProblem)):  # a grader's mistake; the worker stops on it
+        door.call("backward_from_cache", np.ones(3), cache)
+
+
+def test_calls_in_one_request_are_the_calls_one_by_one(door):
+    """call_each gives what the calls one at a time give, arguments after each call included,
+    and a failure among them is the failure of that call."""
+    calls = [("untouched", arguments()), ("changes_x", arguments()), ("scale_and_sum", (np.arange(3.0),))]
+    each = door.call_each(calls)
+    alone = [door.call(function, *args) for function, args in calls]
+    assert [o.function for o in each] == [o.function for o in alone] == ["untouched", "changes_x", "scale_and_sum"]
+    for a, b in zip(each, alone):
+        assert np.array_equal(a.value, b.value)
+        assert np.array_equal(a.args_after[-1], b.args_after[-1])
+    assert each[1].args_after[1][0] == -1.0
+    with pytest.raises(StudentProblem, match="nap"):
+        door.call_each([("untouched", arguments()), ("nap", ("not a number",))])

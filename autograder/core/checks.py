@@ -14,13 +14,14 @@ leaves out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .door import Door
 from .results import CheckInfo
 
-__all__ = ["Check", "Context", "Suite", "is_hidden_module", "module_file"]
+__all__ = ["Check", "Context", "Contract", "Suite", "is_hidden_module", "module_file"]
 
 
 def module_file(assignment: str) -> str:
@@ -34,6 +35,34 @@ def is_hidden_module(name: str) -> bool:
 
 
 @dataclass(frozen=True)
+class Contract:
+    """What the contract says of an assignment's functions that every call must respect: each
+    function's argument names, and those it may change (the functions that work "in place";
+    every other argument must be left as it was)."""
+
+    arguments: Mapping[str, tuple[str, ...]]
+    in_place: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    relies_on: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # the functions with a check of their own for it ("<function>/inputs_untouched")
+    input_checks: set[str] = field(default_factory=set)
+
+    def inputs_count_in(self, check: Check) -> set[str]:
+        """The functions whose changed inputs fail ``check``: its own function, in its
+        inputs_untouched check or, for a function without one, in every check of it. (A
+        changed input costs the function's points once; the grader's own copies are never
+        changed, so the other checks' verdicts stand.)"""
+        if check.function not in self.input_checks or check.name == f"{check.function}/inputs_untouched":
+            return {check.function}
+        return set()
+
+    def prerequisites(self, function: str) -> tuple[str, ...]:
+        """The functions whose mistakes show in ``function``'s checks: those the contract
+        builds it on (a backward pass on its forward pass's cache; cross-validation on the
+        student's own predictions)."""
+        return self.relies_on.get(function, ())
+
+
+@dataclass(frozen=True)
 class Check:
     assignment: str
     name: str  # "<function>/<aspect>", unique within the assignment
@@ -44,6 +73,7 @@ class Check:
     run: Callable[["Context"], None] = field(repr=False, compare=False)
     description: str = ""
     order: int = 0
+    contract: Contract | None = field(default=None, repr=False, compare=False)
 
     @property
     def full_name(self) -> str:
@@ -64,13 +94,45 @@ class Context:
     reference: Door | None = None  # the door to the reference module (hidden checks that asked for it)
 
 
+def _signature(text: str) -> tuple[str, tuple[str, ...]]:
+    """``"name(a, b)"`` -> ``("name", ("a", "b"))``; a bare ``"name"`` has no argument names."""
+    match = re.fullmatch(r"\s*(\w+)\s*(?:\(([\w\s,]*)\))?\s*", text)
+    if not match:
+        raise ValueError(f"not a signature: {text!r} (write 'name(arg, ...)')")
+    return match[1], tuple(a.strip() for a in (match[2] or "").split(",") if a.strip())
+
+
 class Suite:
     """The checks of one assignment, in the order a student should meet them."""
 
     def __init__(self, assignment: str, functions: Sequence[str], title: str, preload: Sequence[str] = (),
-                 worker_preload: Sequence[str] = ()) -> None:
+                 worker_preload: Sequence[str] = (), in_place: Mapping[str, Sequence[str]] | None = None,
+                 relies_on: Mapping[str, Sequence[str]] | None = None) -> None:
+        """``functions``: the contract's signatures, ``"name(arg, ...)"``, in the order a
+        student meets them; ``in_place``: the arguments a function may change (any other
+        argument changed by a call fails the check that made it); ``relies_on``: the other
+        functions a function's checks depend on (``f_backward`` on ``f_forward`` goes without
+        saying, as does ``f_backward`` on ``f``), whose failed checks a failure then names as the
+        ones to fix first."""
         self.assignment = assignment
-        self.functions = tuple(functions)
+        signatures = [_signature(f) for f in functions]
+        self.functions = tuple(name for name, _ in signatures)
+        in_place = {name: tuple(args) for name, args in (in_place or {}).items()}
+        arguments = dict(signatures)
+        for name, args in in_place.items():
+            if not set(args) <= set(arguments.get(name, ())):
+                raise ValueError(f"in_place names {name}({', '.join(args)}), not arguments of {self.assignment}")
+        relies = {name: tuple(others) for name, others in (relies_on or {}).items()}
+        for name in self.functions:
+            base = name.removesuffix("_backward")
+            forward = next((f for f in (base + "_forward", base) if f in arguments), None)
+            if name.endswith("_backward") and forward is not None:
+                relies[name] = (forward, *relies.get(name, ()))
+        for name, others in relies.items():
+            unknown = {name, *others} - set(arguments)
+            if unknown:
+                raise ValueError(f"relies_on names {sorted(unknown)}, not functions of {self.assignment}")
+        self.contract = Contract(arguments, in_place, relies)
         self.title = title
         self.preload = tuple(preload)  # heavy modules the checks import (loaded early when that helps)
         # Modules the student's side imports anyway (PyTorch's optimisers import torch._dynamo,
@@ -99,10 +161,12 @@ class Suite:
             hidden = is_hidden_module(run.__module__)
             if reference and not hidden:
                 raise ValueError(f"check {name!r}: only hidden checks may use the reference solution")
+            if name == f"{function}/inputs_untouched":
+                self.contract.input_checks.add(function)
             doc = (run.__doc__ or "").strip().splitlines()
             self._checks.append(
                 Check(self.assignment, name, function, float(points), hidden, reference, run,
-                      doc[0] if doc else "", len(self._checks))
+                      doc[0] if doc else "", len(self._checks), self.contract)
             )
             return run
 

@@ -229,9 +229,10 @@ class _BoundedText(io.TextIOBase):
 
 
 @contextlib.contextmanager
-def _guarded(seconds: float):
+def _guarded(seconds: float, cpu: bool = False):
     """Raise _TimeUp in the running code after ``seconds`` (and again every 0.2 s while it keeps
     running), and tell a real Ctrl-C apart from a KeyboardInterrupt raised by student code.
+    ``cpu``: seconds of this process's CPU time (the same on a busy machine), not of the clock.
 
     Signals only reach the main thread; elsewhere the code runs without a time limit.
     """
@@ -248,14 +249,15 @@ def _guarded(seconds: float):
         state["interrupted"] = True
         raise KeyboardInterrupt()
 
-    old_alarm = signal.signal(signal.SIGALRM, on_alarm)
+    timer, alarm = (signal.ITIMER_PROF, signal.SIGPROF) if cpu else (signal.ITIMER_REAL, signal.SIGALRM)
+    old_alarm = signal.signal(alarm, on_alarm)
     old_interrupt = signal.signal(signal.SIGINT, on_interrupt)
-    signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3), 0.2)
+    signal.setitimer(timer, max(seconds, 1e-3), 0.2)
     try:
         yield state
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old_alarm)
+        signal.setitimer(timer, 0)
+        signal.signal(alarm, old_alarm)
         signal.signal(signal.SIGINT, old_interrupt)
 
 
@@ -281,12 +283,19 @@ class Door(Protocol):
 
     path: Path
     spent: float
+    timings: dict[str, FunctionTime]
 
     def open(self) -> None: ...
 
     def has(self, function: str) -> bool: ...
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> CallOutcome: ...
+
+    def call_keeping(self, function: str, keep: Sequence[int], *args: Any, **kwargs: Any) -> CallOutcome: ...
+
+    def call_each(self, calls: Sequence[tuple[str, Sequence[Any]]]) -> list[CallOutcome]: ...
+
+    def release(self, handles: Sequence[Handle]) -> None: ...
 
     def build(self, recipe: Build) -> Any: ...
 
@@ -305,17 +314,39 @@ def relabel(problem: StudentProblem, shown_as: Sequence[tuple[str, str]]) -> Stu
     return problem
 
 
+@dataclass
+class FunctionTime:
+    """The calls a door made to one function and the seconds they took (a call stopped by the
+    time limit included)."""
+
+    calls: int = 0
+    seconds: float = 0.0
+
+    def add(self, seconds: float) -> None:
+        self.calls += 1
+        self.seconds += seconds
+
+
+def time_limit_text(seconds: float, cpu: bool) -> str:
+    return f"{seconds:g} s of CPU time per check" if cpu else f"{seconds:g} s per check"
+
+
 class InProcessDoor:
     """The door with the student's side in this very process (students' local pytest runs).
 
     ``time_limit`` is the budget, in seconds, for all student code run through this door: the
-    import and every call. One door serves one check; a fresh door loads the module afresh, so
-    no check can depend on state another check left behind.
+    import and every call; seconds of the clock, or with ``cpu_clock`` of this process's CPU
+    time (an isolated worker's, which a busy machine does not change). One door serves one
+    check; a fresh door loads the module afresh, so no check can depend on state another check
+    left behind. ``timings`` holds, per function, the calls made and the seconds they took.
     """
 
     def __init__(self, path: Path | str, *, time_limit: float = 30.0, label: str = "student",
-                 copy_arguments: bool = True, shown_as: Sequence[tuple[str, str]] = ()) -> None:
+                 copy_arguments: bool = True, shown_as: Sequence[tuple[str, str]] = (),
+                 cpu_clock: bool = False) -> None:
         self.path = Path(path)
+        self.cpu_clock = cpu_clock
+        self.timings: dict[str, FunctionTime] = {}
         self.shown_as = tuple(shown_as)
         self.copy_arguments = copy_arguments
         self.time_limit = float(time_limit)
@@ -357,15 +388,24 @@ class InProcessDoor:
         """Run ``thunk()`` (student code) under the remaining time budget, capturing its output
         and warnings. Returns (result, warnings, output, seconds); raises StudentProblem."""
         remaining = self.time_limit - self.spent
+        limit = time_limit_text(self.time_limit, self.cpu_clock)
         if remaining <= 0:
-            raise StudentTimeout(f"{what}: out of time (the limit is {self.time_limit:g} s per check).",
-                                 function=function)
+            raise StudentTimeout(f"{what}: out of time (the limit is {limit}).", function=function)
         sink = _BoundedText(_OUTPUT_LIMIT)
-        started = time.perf_counter()
+        clock = time.process_time if self.cpu_clock else time.perf_counter
+        started = clock()
         state: dict = {}
+
+        def spent() -> float:
+            seconds = clock() - started
+            self.spent += seconds
+            if function is not None:
+                self.timings.setdefault(function, FunctionTime()).add(seconds)
+            return seconds
+
         try:
             with contextlib.ExitStack() as stack:
-                state = stack.enter_context(_guarded(remaining))
+                state = stack.enter_context(_guarded(remaining, self.cpu_clock))
                 caught = stack.enter_context(warnings.catch_warnings(record=True))
                 warnings.simplefilter("always")
                 stack.enter_context(np.errstate(**np.geterr()))  # undo any np.seterr in student code
@@ -375,18 +415,14 @@ class InProcessDoor:
                 if state.get("timed_out"):  # the student swallowed the alarm and carried on
                     raise _TimeUp()
         except BaseException as exc:  # noqa: BLE001 - everything from student code is contained
-            self.spent += time.perf_counter() - started
+            spent()
             if state.get("interrupted"):
                 raise KeyboardInterrupt("grading interrupted") from None
             if isinstance(exc, _TimeUp) or state.get("timed_out"):
-                raise StudentTimeout(
-                    f"{what} did not finish within the time limit ({self.time_limit:g} s per check)."
-                    " Look for an infinite loop, or a loop over elements that could be vectorised.",
-                    _output_note(sink.text()), function=function,
-                ) from None
+                raise StudentTimeout(f"{what} did not finish within the time limit ({limit}).",
+                                     _output_note(sink.text()), function=function) from None
             raise _Raised(exc, sink.text()) from None
-        seconds = time.perf_counter() - started
-        self.spent += seconds
+        seconds = spent()
         notes = tuple(
             f"{w.category.__name__}: {w.message} ({Path(w.filename).name}:{w.lineno})" for w in caught
         )
@@ -432,11 +468,26 @@ class InProcessDoor:
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> CallOutcome:
         """Call ``function`` of the student's module. Raises StudentProblem on any failure."""
+        return self.call_keeping(function, (), *args, **kwargs)
+
+    def call_keeping(self, function: str, keep: Sequence[int], *args: Any, **kwargs: Any) -> CallOutcome:
+        """``call``, keeping the items at positions ``keep`` of a returned tuple on the student's
+        side as handles (a layer's cache, which only goes back to the student's own backward
+        pass: it need not cross the door twice). ``release`` them once done."""
         self.open()
         with self._shown():
-            return self._call(function, args, kwargs)
+            return self._call(function, args, kwargs, tuple(keep))
 
-    def _call(self, function: str, args: tuple, kwargs: dict) -> CallOutcome:
+    def call_each(self, calls: Sequence[tuple[str, Sequence[Any]]]) -> list[CallOutcome]:
+        """``[call(function, *args) for function, args in calls]`` (one request through a worker)."""
+        return [self.call(function, *args) for function, args in calls]
+
+    def release(self, handles: Sequence[Handle]) -> None:
+        """Forget kept objects (a cache after its backward pass)."""
+        for handle in handles:
+            self._objects.pop(handle.id, None)
+
+    def _call(self, function: str, args: tuple, kwargs: dict, keep: tuple = ()) -> CallOutcome:
         target = getattr(self._module, function, None)
         if not callable(target):
             raise MissingFunction(
@@ -457,12 +508,18 @@ class InProcessDoor:
                 function, types, str(exc), _student_traceback(exc, __file__) + _output_note(raised.output), origin,
                 self.path.name,
             ) from None
-        plain = to_plain(value, self._keep)
+        if keep and type(value) is tuple:
+            plain = tuple(self._keep(item) if i in keep else to_plain(item, self._keep, 1)
+                          for i, item in enumerate(value))
+        else:
+            plain = to_plain(value, self._keep)
         return CallOutcome(
             function=function,
             value=plain,
-            args_after=tuple(self._after(a) for a in call_args),
-            kwargs_after={k: self._after(v) for k, v in call_kwargs.items()},
+            # a handle comes back as it went: what it stands for stays on this side
+            args_after=tuple(a if isinstance(a, Handle) else self._after(c) for a, c in zip(args, call_args)),
+            kwargs_after={k: kwargs[k] if isinstance(kwargs[k], Handle) else self._after(v)
+                          for k, v in call_kwargs.items()},
             warnings=notes,
             printed=output,
             seconds=seconds,

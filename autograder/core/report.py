@@ -24,6 +24,8 @@ def failure_text(failure: Failure) -> str:
         parts.append(f"Case: {failure.case}")
     if failure.hint:
         parts.append(f"Hint: {failure.hint}")
+    if failure.fix_first:
+        parts.append(f"Fix first: {', '.join(failure.fix_first)} (failed above; this failure may follow from it).")
     if failure.details:
         parts.append(failure.details)
     return "\n".join(parts)

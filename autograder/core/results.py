@@ -80,6 +80,7 @@ class Failure:
     hint: str | None = None
     details: str = ""
     numbers: Mapping[str, Any] = field(default_factory=dict)
+    fix_first: tuple[str, ...] = ()  # checks that failed before this one, of functions it relies on
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -92,17 +93,20 @@ class Failure:
             data["case"] = self.case
         if self.numbers:
             data["numbers"] = _json_numbers(self.numbers)
+        if self.fix_first:
+            data["fix_first"] = list(self.fix_first)
         return data
 
     def to_record(self) -> dict:
         """Everything, for a record that travels between processes (``from_record`` inverts it)."""
         return {"kind": self.kind, "message": self.message, "function": self.function, "case": self.case,
                 "hint_id": self.hint_id, "hint": self.hint, "details": self.details,
-                "numbers": _json_numbers(self.numbers)}
+                "numbers": _json_numbers(self.numbers), "fix_first": list(self.fix_first)}
 
     @classmethod
     def from_record(cls, data: Mapping[str, Any]) -> Failure:
-        return cls(**{**data, "numbers": dict(data.get("numbers") or {})})
+        return cls(**{**data, "numbers": dict(data.get("numbers") or {}),
+                      "fix_first": tuple(data.get("fix_first") or ())})
 
 
 def _json_numbers(numbers: Mapping[str, Any]) -> dict:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .checks import Check, Context, Suite, module_file
-from .door import Door, InProcessDoor, StudentProblem
+from .door import Door, InProcessDoor, StudentProblem, StudentTimeout
 from .results import CheckResult, Failure
-from .verdicts import CheckFailure
+from .verdicts import CheckFailure, InputsUntouched
 
 __all__ = ["DoorFactory", "GraderError", "Limits", "failure_of", "grade_suite", "in_process_doors",
            "result_without_running", "run_check"]
@@ -25,9 +25,11 @@ class GraderError(Exception):
 class Limits:
     """Limits on student code.
 
-    ``check_seconds``: wall time one check's student code may take in all (import included;
-    the reference's and the grader's time do not count). ``submission_seconds``: the same,
-    summed over all checks of a submission; checks past it score 0. The rest apply to the
+    ``check_seconds``: the time one check's student code may take in all (import included;
+    the reference's and the grader's time do not count): CPU time in an isolated worker, so that
+    a busy machine gives the same grade (code that waits instead of computing is stopped by the
+    clock), time of the clock in this process. ``submission_seconds``: the same, summed over all
+    checks of a submission; checks past it score 0. The rest apply to the
     isolated worker of each check: ``cpu_seconds`` of CPU, ``memory_bytes`` of address space,
     ``processes`` (threads included; enforced when the grader runs as root), ``output_bytes``
     written to files (printed output is captured and cut separately), ``reply_bytes`` for one
@@ -68,9 +70,9 @@ def in_process_doors(path: Path, time_limit: float, label: str) -> InProcessDoor
 class _ReferenceDoor(InProcessDoor):
     """The door to the reference: a failure there is the grader's problem, not the student's."""
 
-    def call(self, function, *args, **kwargs):
+    def call_keeping(self, function, keep, *args, **kwargs):
         try:
-            return super().call(function, *args, **kwargs)
+            return super().call_keeping(function, keep, *args, **kwargs)
         except StudentProblem as problem:
             raise GraderError(f"the reference solution failed: {problem.describe()}") from None
 
@@ -98,6 +100,31 @@ def failure_of(problem: CheckFailure | StudentProblem, check: Check) -> Failure:
     return Failure(problem.kind, problem.message, function, problem.case, hint.id if hint else None,
                    hint.text if hint else None, getattr(problem, "details", "").strip("\n"),
                    getattr(problem, "numbers", {}))
+
+
+def slow_code(failure: Failure, student: Door, reference: Door | None) -> Failure:
+    """A timeout's failure, naming the function the time went to (which need not be the one
+    the check is filed under) and how long it took per call, against the reference's calls in
+    the same check where there were some."""
+    timings = getattr(student, "timings", {})
+    advice = " Look for an infinite loop, or for loops over elements that numpy could do at once."
+    if not timings:
+        return replace(failure, message=failure.message + advice)
+    ranked = sorted(timings.items(), key=lambda item: -item[1].seconds)
+    total = sum(t.seconds for _, t in ranked)
+    name, spent = ranked[0]
+    parts = []
+    for other, t in ranked[:3]:
+        if other == name or t.seconds >= 0.1 * total:
+            calls = f"{t.calls} call{'s' if t.calls != 1 else ''}"
+            parts.append(f"{other} {t.seconds / t.calls:.2g} s per call ({calls}, {t.seconds:.1f} s in all")
+            theirs = getattr(reference, "timings", {}).get(other) if reference is not None else None
+            if theirs is not None and theirs.calls and theirs.seconds > 0:
+                parts[-1] += f", {t.seconds / t.calls / (theirs.seconds / theirs.calls):.0f}x the reference's"
+            parts[-1] += ")"
+    numbers = {"calls": spent.calls, "seconds_per_call": spent.seconds / spent.calls}
+    return replace(failure, message=f"{failure.message} Your code spent its time in {', '.join(parts)}.{advice}",
+                   function=name, numbers={**failure.numbers, **numbers})
 
 
 def no_file(check: Check) -> Failure:
@@ -136,7 +163,12 @@ def run_check(
         reference = _ReferenceDoor(reference_path, time_limit=600.0, label=f"reference_{check.assignment}")
     try:
         student.open()
-        check.run(Context(check, student, reference))
+        contract = check.contract
+        guarded = (InputsUntouched(student, contract.arguments, contract.in_place, contract.inputs_count_in(check))
+                   if contract is not None else student)
+        check.run(Context(check, guarded, reference))
+    except StudentTimeout as timeout:
+        return result(slow_code(failure_of(timeout, check), student, reference))
     except (CheckFailure, StudentProblem) as failure:
         return result(failure_of(failure, check))
     except GraderError:
@@ -192,5 +224,34 @@ def grade_suite(
         budget -= outcome.student_seconds
         if outcome.import_failed:
             broken_import = outcome.failure
-        results.append(outcome)
+        results.append(with_fix_first(outcome, results, suite.contract))
     return results
+
+
+# Failures that say nothing about a function's logic: nothing to fix first in them.
+_NOT_LOGIC = {"not_implemented", "missing_function", "does_not_import", "no_file", "not_run", "grader_error"}
+# Failures of a result's form, which every check of the function meets in turn.
+_STRUCTURAL = {"wrong_shape", "wrong_type", "wrong_dtype", "not_finite", "raised"}
+
+
+def with_fix_first(outcome: CheckResult, earlier: Sequence[CheckResult], contract) -> CheckResult:
+    """A failure names the checks that failed before it of the functions it relies on, and of
+    the function at fault when that is another than the check's own (a cross-validation that
+    fails because the student's knn_predict breaks ties wrongly) or when the same kind of
+    failure already showed in an earlier check of the same function (a wrong shape met again
+    by an input check)."""
+    failure = outcome.failure
+    if failure is None or failure.kind in _NOT_LOGIC:
+        return outcome
+    at_fault = failure.function or outcome.check.function
+    related = set(contract.prerequisites(outcome.check.function)) | set(contract.prerequisites(at_fault))
+    if at_fault != outcome.check.function:
+        related.add(at_fault)
+    first = [r.check.name for r in earlier
+             if r.failure is not None and r.failure.kind not in _NOT_LOGIC
+             and (r.check.function in related
+                  or (r.check.function == at_fault and r.failure.kind == failure.kind
+                      and failure.kind in _STRUCTURAL))]
+    if not first:
+        return outcome
+    return replace(outcome, failure=replace(failure, fix_first=tuple(dict.fromkeys(first))[:3]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +39,7 @@ __all__ = [
     "expect_shape",
     "expect_unchanged",
     "format_index",
+    "InputsUntouched",
     "format_number",
 ]
 
@@ -356,6 +357,48 @@ def expect_unchanged(function: str, names: Sequence[str], before: Sequence[Any],
         if not _same(old, new):
             raise CheckFailure(f"{function} modified its input {name}; inputs must be left unchanged.",
                                COMMON_HINTS["input_modified"], kind="modified_input", function=function)
+
+
+class InputsUntouched:
+    """A door that holds every call to the contract: an argument the function may not change
+    ("inputs are never modified unless a function says in place") must be as it was after the
+    call, or the check fails naming that argument, whatever it goes on to look at, when it is
+    one of ``functions`` that changed it. Caches count: a backward pass that changes its cache
+    fails as one that changes dout."""
+
+    def __init__(self, door: Any, arguments: Mapping[str, Sequence[str]],
+                 in_place: Mapping[str, Sequence[str]], functions: Iterable[str]) -> None:
+        self._door = door
+        self._arguments = arguments
+        self._in_place = in_place
+        self._functions = set(functions)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._door, name)
+
+    def call(self, function: str, *args: Any, **kwargs: Any) -> CallOutcome:
+        return self._held(self._door.call(function, *args, **kwargs), function, args, kwargs)
+
+    def call_keeping(self, function: str, keep: Sequence[int], *args: Any, **kwargs: Any) -> CallOutcome:
+        return self._held(self._door.call_keeping(function, keep, *args, **kwargs), function, args, kwargs)
+
+    def call_each(self, calls: Sequence[tuple[str, Sequence[Any]]]) -> list[CallOutcome]:
+        return [self._held(outcome, function, tuple(args), {})
+                for (function, args), outcome in zip(calls, self._door.call_each(calls))]
+
+    def _held(self, outcome: CallOutcome, function: str, args: tuple, kwargs: dict) -> CallOutcome:
+        if function not in self._functions:
+            return outcome
+        names = list(self._arguments.get(function, ()))
+        names += [f"argument {i + 1}" for i in range(len(names), len(args))]
+        may_change = set(self._in_place.get(function, ()))
+        kept = [(name, old, new) for name, old, new in zip(names, args, outcome.args_after) if name not in may_change]
+        kept += [(key, kwargs[key], outcome.kwargs_after[key]) for key in kwargs if key not in may_change]
+        for name, old, new in kept:
+            if not _same(old, new):
+                raise CheckFailure(f"{function} modified its input {name}; inputs must be left unchanged.",
+                                   COMMON_HINTS["input_modified"], kind="modified_input", function=function)
+        return outcome
 
 
 def expect_raises(function: str, attempt: Callable[[], CallOutcome], exc_name: str, what: str) -> StudentRaised:

@@ -33,17 +33,27 @@ import numpy as np
 from ..core.door import (
     Build,
     CallOutcome,
+    FunctionTime,
+    Handle,
     MissingFunction,
     StudentImportError,
     StudentProblem,
     StudentRaised,
     StudentTimeout,
     relabel,
+    time_limit_text,
 )
 from ..core.runner import DoorFactory, GraderError, Limits
 from . import protocol, sandbox
 
 GRACE_SECONDS = 2.0  # past the time limit, before the grader kills a worker that ignores its alarm
+# Student code is timed in CPU seconds, which a busy machine does not change; the clock only
+# stops code that waits (sleeps, blocks on input or a lock) instead of computing: once the time
+# limit has passed on the clock while the worker used under WAITING_SHARE of a CPU, or at the
+# latest after WALL_FACTOR times the time limit.
+WALL_FACTOR = 4.0
+WAITING_SHARE = 0.05
+_TICKS = os.sysconf("SC_CLK_TCK")
 _TEXT_LIMIT = 20_000
 
 
@@ -270,6 +280,18 @@ def describe_status(status: int | None, limits: WorkerLimits) -> str:
     return f"it stopped (status {status})"
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """The CPU time (user and system, its waited-for children included) process ``pid`` has
+    used, read by the grader from /proc (nothing the student's code can change); None if gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            data = f.read()
+        fields = data[data.rindex(b")") + 2:].split()
+        return sum(int(v) for v in fields[11:15]) / _TICKS
+    except (OSError, ValueError):
+        return None
+
+
 def _text(value: Any, limit: int = _TEXT_LIMIT) -> str:
     if not isinstance(value, str):
         raise protocol.ProtocolError("expected a string")
@@ -356,7 +378,9 @@ class WorkerDoor:
         self.limits = limits
         self.time_limit = float(time_limit)
         self.label = label
-        self.spent = 0.0
+        self.spent = 0.0  # CPU seconds of the worker while it served requests
+        self.timings: dict[str, FunctionTime] = {}
+        self._released: list[Handle] = []
         self._cgroup: sandbox.PidsCgroup | None = None
         self._pid: int | None = None
         self._sock: socket.socket | None = None
@@ -415,39 +439,77 @@ class WorkerDoor:
         self._kill()
         return problem
 
-    def _request(self, message: dict, what: str, fds: tuple[int, ...] = (), function: str | None = None) -> dict:
+    def _cpu(self) -> float | None:
+        return cpu_seconds(self._pid) if self._pid is not None else None
+
+    def _await_reply(self, remaining: float, cpu_before: float | None, what: str, function: str | None) -> None:
+        """Wait until the worker's reply starts; raise StudentTimeout when
+        it used up the CPU time left, or waited instead of computing (see WALL_FACTOR)."""
+        started = time.monotonic()
+        poller = select.poll()
+        poller.register(self._sock, select.POLLIN | select.POLLERR | select.POLLHUP)
+        limit = time_limit_text(self.time_limit, True)
+        while not poller.poll(250):
+            elapsed = time.monotonic() - started
+            now = self._cpu()
+            used = now - cpu_before if now is not None and cpu_before is not None else 0.0
+            if used > remaining + GRACE_SECONDS:  # the student's code swallowed the worker's alarm
+                raise StudentTimeout(f"{what} did not finish within the time limit ({limit}) and was stopped.",
+                                     function=function)
+            if elapsed > remaining + GRACE_SECONDS and (used < WAITING_SHARE * elapsed
+                                                         or elapsed > WALL_FACTOR * remaining + GRACE_SECONDS):
+                raise StudentTimeout(
+                    f"{what} was stopped after {elapsed:.0f} s on the clock, in which it used only {used:.1f} s "
+                    f"of CPU time: it was waiting (time.sleep, input(), a lock?) rather than computing.",
+                    function=function)
+
+    def _request(self, message: dict, what: str, fds: tuple[int, ...] = (), function: str | None = None,
+                 timed: Sequence[str] = ()) -> dict:
+        """Send one request and return its reply; the worker's CPU time for it goes to ``spent``
+        and, shared evenly, to the ``timed`` functions' timings."""
         if self._broken is not None:
             raise self._broken
         remaining = self.time_limit - self.spent
         if remaining <= 0:
-            raise StudentTimeout(f"{what}: out of time (the limit is {self.time_limit:g} s per check).",
+            raise StudentTimeout(f"{what}: out of time (the limit is {time_limit_text(self.time_limit, True)}).",
                                  function=function)
         started = time.monotonic()
+        cpu_before = self._cpu()
+
+        def spent() -> None:
+            now = self._cpu()
+            seconds = (now - cpu_before if now is not None and cpu_before is not None
+                       else time.monotonic() - started)
+            self.spent += seconds
+            for name in timed:
+                self.timings.setdefault(name, FunctionTime()).add(seconds / len(timed))
+
         try:
-            self._sock.settimeout(remaining + GRACE_SECONDS)
-            protocol.send(self._sock, message, fds)
-            self._sock.settimeout(None)
-            reply = protocol.receive(self._sock, limit=self.limits.reply_bytes,
-                                     deadline=started + remaining + GRACE_SECONDS)
+            try:
+                self._sock.settimeout(WALL_FACTOR * remaining + GRACE_SECONDS)
+                protocol.send(self._sock, message, fds)
+                self._sock.settimeout(None)
+                self._await_reply(remaining, cpu_before, what, function)
+                reply = protocol.receive(self._sock, limit=self.limits.reply_bytes,
+                                         deadline=time.monotonic() + WALL_FACTOR * remaining + GRACE_SECONDS)
+            finally:
+                spent()
+        except StudentTimeout as timeout:
+            raise self._fail(timeout) from None
         except (protocol.PeerTimeout, socket.timeout):
-            self.spent += time.monotonic() - started
             raise self._fail(StudentTimeout(
-                f"{what} did not finish within the time limit ({self.time_limit:g} s per check) and was stopped."
-                " Look for an infinite loop, or a loop over elements that could be vectorised.",
-                function=function)) from None
+                f"{what} did not finish within the time limit ({time_limit_text(self.time_limit, True)}) and was "
+                "stopped.", function=function)) from None
         except (protocol.PeerClosed, BrokenPipeError, ConnectionResetError):
-            self.spent += time.monotonic() - started
             status = self.zygote.status(self._pid)
             tail = self._output_tail()
             raise self._fail(self._relabel(StudentProblem(
                 f"{what}: the worker process running your code ended: {describe_status(status, self.limits)}.",
                 f"Its last output:\n{tail}" if tail else "", function=function))) from None
         except protocol.ProtocolError as error:
-            self.spent += time.monotonic() - started
             raise self._fail(StudentProblem(f"{what}: the worker sent an invalid reply ({error}); your code may "
                                             "have written to the grader's channel or replaced the worker's code.",
                                             function=function)) from None
-        self.spent += time.monotonic() - started
         if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
             raise self._fail(StudentProblem(f"{what}: the worker sent an invalid reply.", function=function))
         if not reply["ok"]:
@@ -490,30 +552,56 @@ class WorkerDoor:
         return value is True
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> CallOutcome:
+        return self.call_keeping(function, (), *args, **kwargs)
+
+    def release(self, handles: Sequence[Handle]) -> None:
+        """Forget kept objects: said to the worker with the next request."""
+        self._released.extend(handles)
+
+    def call_keeping(self, function: str, keep: Sequence[int], *args: Any, **kwargs: Any) -> CallOutcome:
+        return self._call_all([(function, tuple(keep), args, kwargs)])[0]
+
+    def call_each(self, calls: Sequence[tuple[str, Sequence[Any]]]) -> list[CallOutcome]:
+        """``[call(function, *args) for function, args in calls]`` in one request."""
+        return self._call_all([(function, (), tuple(args), {}) for function, args in calls]) if calls else []
+
+    def _call_all(self, calls: list[tuple[str, tuple, tuple, dict]]) -> list[CallOutcome]:
         self.open()
+        functions = [function for function, *_ in calls]
+        function = functions[0] if len(set(functions)) == 1 else None
         shared = _SharedArguments()
         try:
-            message = {"op": "call", "function": function, "args": [shared.put(a) for a in args],
-                       "kwargs": {k: shared.put(v) for k, v in kwargs.items()}}
+            parts = [{"function": name, "args": [shared.put(a) for a in args],
+                      "kwargs": {k: shared.put(v) for k, v in kwargs.items()}, "keep": [int(i) for i in keep]}
+                     for name, keep, args, kwargs in calls]
+            message = ({"op": "call", **parts[0]} if len(parts) == 1 else {"op": "calls", "calls": parts})
+            message["release"], self._released = self._released, []
             shared.seal()
-            reply = self._request(message, function, tuple(shared.fds), function=function)
-            try:
-                args_after = reply["args_after"]
-                kwargs_after = reply["kwargs_after"]
-                if not isinstance(args_after, tuple) or len(args_after) != len(args):
-                    raise protocol.ProtocolError("args_after")
-                if not isinstance(kwargs_after, dict) or set(kwargs_after) != set(kwargs):
-                    raise protocol.ProtocolError("kwargs_after")
-            except (KeyError, protocol.ProtocolError) as error:
-                raise self._fail(StudentProblem(f"{function}: the worker sent an invalid reply ({error}).",
-                                                function=function)) from None
-            # The arrays as the student's code left them, read from the shared memory by the
-            # grader itself: what the worker says about them is not taken on trust.
-            args_after = tuple(shared.after(a, reported) for a, reported in zip(message["args"], args_after))
-            kwargs_after = {k: shared.after(message["kwargs"][k], v) for k, v in kwargs_after.items()}
+            reply = self._request(message, ", ".join(dict.fromkeys(functions)), tuple(shared.fds), function=function,
+                                  timed=functions)
+            replies = [reply] if len(parts) == 1 else reply.get("outcomes")
+            if not isinstance(replies, list) or len(replies) != len(parts):
+                raise self._fail(StudentProblem(f"{functions[0]}: the worker sent an invalid reply (outcomes).",
+                                                function=function))
+            return [self._outcome(part, answer, shared) for part, answer in zip(parts, replies)]
         finally:
             shared.close()
+
+    def _outcome(self, sent: dict, reply: Any, shared: _SharedArguments) -> CallOutcome:
+        """One call's outcome from its part of a reply, every field checked."""
+        function = sent["function"]
         try:
+            if not isinstance(reply, dict):
+                raise protocol.ProtocolError("outcome")
+            args_after, kwargs_after = reply["args_after"], reply["kwargs_after"]
+            if not isinstance(args_after, tuple) or len(args_after) != len(sent["args"]):
+                raise protocol.ProtocolError("args_after")
+            if not isinstance(kwargs_after, dict) or set(kwargs_after) != set(sent["kwargs"]):
+                raise protocol.ProtocolError("kwargs_after")
+            # The arrays as the student's code left them, read from the shared memory by the
+            # grader itself: what the worker says about them is not taken on trust.
+            args_after = tuple(shared.after(a, reported) for a, reported in zip(sent["args"], args_after))
+            kwargs_after = {k: shared.after(sent["kwargs"][k], v) for k, v in kwargs_after.items()}
             notes = reply["warnings"]
             if not isinstance(notes, list):
                 raise protocol.ProtocolError("warnings")

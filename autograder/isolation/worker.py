@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..core.door import (
+    Handle,
     InProcessDoor,
     MissingFunction,
     StudentImportError,
@@ -46,8 +47,16 @@ def problem_reply(problem: StudentProblem) -> dict:
     return reply
 
 
+def _called(door: InProcessDoor, call: dict) -> dict:
+    outcome = door.call_keeping(call["function"], call.get("keep", ()), *call["args"], **call["kwargs"])
+    return {"value": outcome.value, "args_after": outcome.args_after, "kwargs_after": outcome.kwargs_after,
+            "warnings": list(outcome.warnings), "printed": outcome.printed, "seconds": outcome.seconds,
+            "global_rng_changed": outcome.global_rng_changed}
+
+
 def handle(door: InProcessDoor, request: dict) -> dict:
     op = request.get("op")
+    door.release([h for h in request.get("release", ()) if isinstance(h, Handle)])
     try:
         if op == "open":
             door.open()
@@ -57,11 +66,9 @@ def handle(door: InProcessDoor, request: dict) -> dict:
         if op == "build":
             return {"ok": True, "value": door.build(request["recipe"])}
         if op == "call":
-            outcome = door.call(request["function"], *request["args"], **request["kwargs"])
-            return {"ok": True, "value": outcome.value, "args_after": outcome.args_after,
-                    "kwargs_after": outcome.kwargs_after, "warnings": list(outcome.warnings),
-                    "printed": outcome.printed, "seconds": outcome.seconds,
-                    "global_rng_changed": outcome.global_rng_changed}
+            return {"ok": True, **_called(door, request)}
+        if op == "calls":  # several calls in one request; the first failure ends them
+            return {"ok": True, "outcomes": [_called(door, call) for call in request["calls"]]}
     except StudentProblem as problem:
         return problem_reply(problem)
     return {"ok": False, "kind": "problem", "message": f"unknown request {op!r}", "details": ""}
@@ -91,7 +98,7 @@ def serve(sock: socket.socket, module_path: str, label: str, seconds: float) -> 
     """Answer requests until the grader says goodbye or goes away; never returns."""
     # The arguments are already private to this process (decoded or shared with the grader on
     # purpose), so the door hands them over as they are.
-    door = InProcessDoor(module_path, time_limit=seconds, label=label, copy_arguments=False)
+    door = InProcessDoor(module_path, time_limit=seconds, label=label, copy_arguments=False, cpu_clock=True)
     while True:
         try:
             payload, fds = protocol.receive_request(sock, limit=REQUEST_LIMIT)

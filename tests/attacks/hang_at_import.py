@@ -3,6 +3,7 @@ EXPECTED_SCORE = "lower"  # than the same wrong code without the attack
 import signal as _signal
 
 _signal.signal(_signal.SIGALRM, _signal.SIG_IGN)
+_signal.signal(_signal.SIGPROF, _signal.SIG_IGN)
 while True:
     try:
         while True:

@@ -34,9 +34,11 @@ from ...core.verdicts import (
     expect_shape,
 )
 
-FUNCTIONS = ["bce_with_logits", "discriminator_loss", "generator_loss", "gan_step"]
+FUNCTIONS = ["bce_with_logits(logits, targets)", "discriminator_loss(logits_real, logits_fake)",
+             "generator_loss(logits_fake)", "gan_step(G, D, opt_G, opt_D, real, z)"]
 suite = Suite("gan", FUNCTIONS, "generative adversarial networks", preload=["torch"],
-              worker_preload=["torch._dynamo"])  # what building an optimiser imports
+              worker_preload=["torch._dynamo"],  # what building an optimiser imports
+              relies_on={"gan_step": ("discriminator_loss", "generator_loss")})
 VALUE, GRADIENT, STEP = TOLERANCES["value"], TOLERANCES["gradient"], TOLERANCES["optimiser_step"]
 
 SWAPPED_HINT = Hint("gan/labels_swapped",

@@ -30,8 +30,12 @@ from ...core.verdicts import (
 )
 from ...datasets import digits_split
 
-suite = Suite("knn", ["compute_distances", "knn_predict", "cross_validate_k"], "k-nearest neighbours",
-              preload=["torch", "sklearn.neighbors"])
+suite = Suite("knn", ["compute_distances(X_train, X_test)",
+                      "knn_predict(X_train, y_train, X_test, k)",
+                      "cross_validate_k(X, y, k_choices, num_folds)"], "k-nearest neighbours",
+              preload=["torch", "sklearn.neighbors"],
+              relies_on={"knn_predict": ("compute_distances",),
+                         "cross_validate_k": ("knn_predict", "compute_distances")})
 
 # --- compute_distances --------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...core.checks import Suite
+from ...core.door import Handle
 from ...core.gradcheck import expect_gradient
 from ...core.memo import once
 from ...core.tolerances import TOLERANCES
@@ -33,8 +34,12 @@ from ...core.verdicts import (
 from ...training import momentum_descent
 from ..layers import expect_backward_leaves_alone, expect_gradients
 
-FUNCTIONS = ["rnn_step", "rnn_step_backward", "lstm_step", "lstm_step_backward", "lstm_forward", "lstm_backward"]
-suite = Suite("lstm", FUNCTIONS, "recurrent networks", preload=["torch"])
+FUNCTIONS = ["rnn_step(x, prev_h, Wx, Wh, b)", "rnn_step_backward(dnext_h, cache)",
+             "lstm_step(x, prev_h, prev_c, Wx, Wh, b)",
+             "lstm_step_backward(dnext_h, dnext_c, cache)",
+             "lstm_forward(x, h0, Wx, Wh, b)", "lstm_backward(dh, cache)"]
+suite = Suite("lstm", FUNCTIONS, "recurrent networks", preload=["torch"],
+              relies_on={"lstm_forward": ("lstm_step",), "lstm_backward": ("lstm_step_backward",)})
 VALUE, GRADIENT = TOLERANCES["value"], TOLERANCES["gradient"]
 TRAINING_MARGIN = 0.02  # final training loss may exceed the oracle's by this much (nats per token)
 
@@ -172,10 +177,13 @@ def numpy_of(fn, arrays, **options):
 # --- calling the student ------------------------------------------------------------------------
 
 
-def call_step(door, function: str, args, outputs: int, shape: tuple):
-    """(outputs..., cache) of a step function, each output checked for type and shape."""
+def call_step(door, function: str, args, outputs: int, shape: tuple, keep_cache: bool = False):
+    """(outputs..., cache) of a step function, each output checked for type and shape; with
+    ``keep_cache`` the cache stays on the student's side (a handle: for training, where only
+    the student's backward pass uses it)."""
     names = ["next_h", "next_c"][:outputs] if function != "lstm_forward" else ["h"]
-    value = expect_returns(door.call(function, *args).value, [*names, "cache"], function)
+    value = expect_returns(door.call_keeping(function, (len(names),) if keep_cache else (), *args).value,
+                           [*names, "cache"], function)
     arrays = []
     for index, name in enumerate(names):
         array = expect_array(value[index], name, function)
@@ -379,10 +387,10 @@ CELL_PATH_HINT = Hint("lstm/cell_path_cut",
                       "the cell state carries gradient back through time too: pass dprev_c of step t + 1 into step t.")
 
 
-def call_sequence(door, args):
+def call_sequence(door, args, keep_cache: bool = False):
     N, T, _ = args[0].shape
     H = args[1].shape[1]
-    h, cache = call_step(door, "lstm_forward", args, 1, (N, T, H))
+    h, cache = call_step(door, "lstm_forward", args, 1, (N, T, H), keep_cache)
     return h, cache
 
 
@@ -505,13 +513,15 @@ class DoorSequence:
         self.door = door
 
     def lstm_forward(self, *args):
-        return call_sequence(self.door, args)
+        return call_sequence(self.door, args, keep_cache=True)
 
     def lstm_backward(self, dh, cache):
-        return expect_gradients(self.door.call("lstm_backward", dh, cache).value, SEQUENCE_GRADIENTS,
-                                "lstm_backward", [dh.shape[:2] + (4,), dh[:, 0].shape,
-                                                  (4, 4 * dh.shape[2]), (dh.shape[2], 4 * dh.shape[2]),
-                                                  (4 * dh.shape[2],)])
+        value = self.door.call("lstm_backward", dh, cache).value
+        if isinstance(cache, Handle):
+            self.door.release([cache])
+        return expect_gradients(value, SEQUENCE_GRADIENTS, "lstm_backward",
+                                [dh.shape[:2] + (4,), dh[:, 0].shape, (4, 4 * dh.shape[2]),
+                                 (dh.shape[2], 4 * dh.shape[2]), (4 * dh.shape[2],)])
 
 
 def train_sequence(layers, seed: int = 0) -> list[float]:

@@ -96,6 +96,7 @@ def network_digits_vs_reference(ctx):
         mine = network_accuracy(student_training(ctx.student, X_train, y_train), X_test, y_test)
         theirs = remember_reference(ctx.reference, "digits/1", lambda: network_accuracy(train_network(
             lambda *a: ctx.reference.call("two_layer_net", *a).value,
-            lambda *a: ctx.reference.call("sgd_momentum", *a).value, X_train, y_train), X_test, y_test))
+            lambda rows: [ctx.reference.call("sgd_momentum", *row).value for row in rows], X_train, y_train),
+            X_test, y_test))
         expect_accuracy("two_layer_net", mine, theirs, "two_layer_net: test accuracy {mine:.4f}, below the "
                         "reference's {theirs:.4f} by more than {margin}.")

@@ -33,8 +33,12 @@ from ...core.verdicts import (
 from ...training import digits_problem, momentum_descent, momentum_step
 from ..layers import call_forward, expect_gradient_array, forward_pair, numeric_layer_check, torch_vjp
 
-FUNCTIONS = ["affine_forward", "affine_backward", "relu_forward", "relu_backward", "sigmoid_forward",
-             "sigmoid_backward", "dropout_forward", "dropout_backward", "sgd_momentum", "two_layer_net"]
+FUNCTIONS = ["affine_forward(x, w, b)", "affine_backward(dout, cache)", "relu_forward(x)",
+             "relu_backward(dout, cache)", "sigmoid_forward(x)",
+             "sigmoid_backward(dout, cache)", "dropout_forward(x, p, train, rng)",
+             "dropout_backward(dout, cache)",
+             "sgd_momentum(w, dw, w_prev, lr, momentum)",
+             "two_layer_net(params, X, y, reg)"]
 suite = Suite("nn", FUNCTIONS, "two-layer network", preload=["torch"])
 VALUE, GRADIENT = TOLERANCES["value"], TOLERANCES["gradient"]
 
@@ -494,9 +498,10 @@ def network_inputs(ctx):
 TRAINING = {"hidden": 64, "reg": 1e-4, "learning_rate": 0.1, "momentum": 0.9, "steps": 250, "batch": 64}
 
 
-def train_network(net, update, X, y, seed: int = 0) -> dict:
+def train_network(net, update_each, X, y, seed: int = 0) -> dict:
     """Mini-batch training of the two-layer network: ``net(params, X, y, reg) -> (loss, grads)``
-    and ``update(w, dw, w_prev, lr, momentum) -> w_next`` for every parameter."""
+    and ``update_each([(w, dw, w_prev, lr, momentum), ...]) -> [w_next, ...]`` for all the
+    parameters of a step."""
     rng = np.random.default_rng(seed)
     D, H, C = X.shape[1], TRAINING["hidden"], 10
     params = {"W1": rng.normal(scale=np.sqrt(2 / D), size=(D, H)), "b1": np.zeros(H),
@@ -507,7 +512,7 @@ def train_network(net, update, X, y, seed: int = 0) -> dict:
         return net(params, X[rows], y[rows], TRAINING["reg"])[1]
 
     return momentum_descent(params, gradients, steps=TRAINING["steps"], learning_rate=TRAINING["learning_rate"],
-                            momentum=TRAINING["momentum"], update=update)
+                            momentum=TRAINING["momentum"], update_each=update_each)
 
 
 def network_accuracy(params, X, y) -> float:
@@ -517,7 +522,8 @@ def network_accuracy(params, X, y) -> float:
 
 def student_training(door, X, y) -> dict:
     params = train_network(lambda *a: call_network(door, *a),
-                           lambda *a: door.call("sgd_momentum", *a).value, X, y)
+                           lambda rows: [o.value for o in door.call_each([("sgd_momentum", row) for row in rows])],
+                           X, y)
     if not all(np.all(np.isfinite(v)) for v in params.values()):
         raise CheckFailure("two_layer_net: training with your network and sgd_momentum produced nan or inf weights.",
                            kind="not_finite")
@@ -528,7 +534,8 @@ def student_training(door, X, y) -> dict:
 def torch_network_accuracy(seed: int) -> float:
     """The oracle's test accuracy: deterministic, so computed once per grading process."""
     X_train, y_train, X_test, y_test = digits_problem(seed=seed)
-    oracle = train_network(lambda *a: torch_network(*a)[1:], momentum_step, X_train, y_train)
+    oracle = train_network(lambda *a: torch_network(*a)[1:], lambda rows: [momentum_step(*row) for row in rows],
+                           X_train, y_train)
     return network_accuracy(oracle, X_test, y_test)
 
 

@@ -33,8 +33,11 @@ from ...core.verdicts import (
     expect_unchanged,
 )
 
-FUNCTIONS = ["skipgram_pairs", "negative_sampling_probs", "sgns_loss", "sgns_update"]
-suite = Suite("word2vec", FUNCTIONS, "word2vec", preload=["torch"])
+FUNCTIONS = ["skipgram_pairs(tokens, window)", "negative_sampling_probs(counts, power)",
+             "sgns_loss(v_c, u_o, u_neg)",
+             "sgns_update(W_in, W_out, centers, contexts, negatives, lr)"]
+suite = Suite("word2vec", FUNCTIONS, "word2vec", preload=["torch"],
+              in_place={"sgns_update": ("W_in", "W_out")}, relies_on={"sgns_update": ("sgns_loss",)})
 VALUE, GRADIENT = TOLERANCES["value"], TOLERANCES["gradient"]
 
 REPEATS_HINT = Hint("word2vec/repeated_indices_lost", "rows of words that occur once are right, rows of repeated words "

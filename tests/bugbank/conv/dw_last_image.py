@@ -1,7 +1,8 @@
 """Loops over the images and writes `dw = ...` and `db = ...` instead of adding: only the last
 image's contribution survives."""
-FAILS = {"conv_backward/values", "conv_backward/numeric_gradient", "conv_backward/vs_reference",
-         "max_pool_backward/digits_convnet", "max_pool_backward/digits_convnet_vs_reference"}
+FAILS = {"conv_backward/values", "conv_backward/numeric_gradient", "conv_backward/vs_reference"}
+# dw from one image of 16 still trains: as accurate as PyTorch on one split, 0.024 below on the other
+MAY_FAIL = {"max_pool_backward/digits_convnet", "max_pool_backward/digits_convnet_vs_reference"}
 HINTS = {"conv_backward/values": "last image"}
 
 import numpy as np

@@ -1,6 +1,8 @@
 """Routes each window's gradient with the mask (window == max): with ties, every tied position
 gets the whole gradient."""
 FAILS = {"max_pool_backward/ties", "max_pool_backward/vs_reference"}
+# training ends 0.02 below PyTorch's accuracy here: near the margin, so machine-dependent
+MAY_FAIL = {"max_pool_backward/digits_convnet", "max_pool_backward/digits_convnet_vs_reference"}
 HINTS = {"max_pool_backward/ties": "not every position equal"}
 
 import numpy as np

@@ -2,7 +2,7 @@
 windows overlap the last window's gradient overwrites the others. Invisible with 2x2 windows at
 stride 2."""
 FAILS = {"max_pool_backward/overlapping_windows", "max_pool_backward/ties", "max_pool_backward/vs_reference"}
-HINTS = {"max_pool_backward/overlapping_windows": "do not overwrite them"}
+HINTS = {"max_pool_backward/overlapping_windows": "do not overwrite them", "max_pool_backward/ties": "do not overwrite them"}
 
 import numpy as np
 

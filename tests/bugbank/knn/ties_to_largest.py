@@ -1,5 +1,6 @@
 """Breaks vote ties toward the largest label (argmax over reversed counts)."""
 FAILS = {"knn_predict/ties", "knn_predict/vs_reference", "knn_predict/random_ties", "cross_validate_k/vs_reference"}
+FIX_FIRST = {"cross_validate_k/vs_reference": "knn_predict/ties"}  # it uses the student's knn_predict
 HINTS = {"knn_predict/ties": "yours went to the largest"}
 
 import numpy as np
