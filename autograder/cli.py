@@ -41,7 +41,7 @@ def _print_record(record: SubmissionRecord, title: str, details: bool) -> None:
 def _options(args, assignments=None) -> GradingOptions:
     return GradingOptions(assignments=tuple(assignments if assignments is not None else args.assignment or ()),
                           public_only=args.public_only, solutions=args.solutions, limits=limits_from(args),
-                          isolated=not getattr(args, "in_process", False))
+                          isolated=not getattr(args, "in_process", False), jobs=getattr(args, "lanes", 1))
 
 
 def _write_json(path: Path, payload: dict) -> None:
@@ -64,9 +64,10 @@ def _cmd_grade(args) -> int:
         from .isolation.client import shared_zygote
 
         zygote = shared_zygote()
+        described = zygote.describe()  # waits for the fork server, which says what it isolated
         weak = zygote.capabilities.landlock_abi == 0 or not zygote.network_isolated
         print(f"{'WARNING: weak isolation: ' if weak else ''}student code ran in sandboxed worker processes: "
-              f"{zygote.describe()}", file=sys.stderr)
+              f"{described}", file=sys.stderr)
     else:
         print("WARNING: student code ran inside the grader (--in-process): no isolation at all", file=sys.stderr)
     if args.json:
@@ -231,6 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--public-only", action="store_true", help="skip the hidden checks")
     g.add_argument("--solutions", type=Path, metavar="DIR", help="reference solutions (default: solutions/)")
     g.add_argument("--quiet", action="store_true", help="print only the score table, not the failure messages")
+    g.add_argument("--jobs", dest="lanes", type=int, default=min(4, os.cpu_count() or 1), metavar="N",
+                   help="assignments graded side by side (default: the number of cores, at most 4; the grade is "
+                        "the same for any N)")
     add_limit_options(g)
     g.set_defaults(run=_cmd_grade)
 

@@ -12,10 +12,12 @@ plain data, which :mod:`autograder.core.report` turns into text and ``results.js
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,15 +40,20 @@ class GradingOptions:
     """How to grade: which assignments (all by default; unknown names are refused here), public
     checks only or hidden ones too (they need the reference, in ``solutions``), the limits on
     student code, and whether student code runs isolated (the default) or, for debugging the
-    grader only, in this very process."""
+    grader only, in this very process. ``jobs``: how many assignments are graded side by side
+    (each by a thread of this process, with workers of its own; isolated grading only): the
+    grade is the same for any number, since student code is timed in CPU time."""
 
     assignments: tuple[str, ...] = ()
     public_only: bool = False
     solutions: Path | None = field(default_factory=paths.solutions_dir)
     limits: Limits = Limits()
     isolated: bool = True
+    jobs: int = 1
 
     def __post_init__(self) -> None:
+        if not (isinstance(self.jobs, int) and self.jobs >= 1):
+            raise UsageError(f"jobs must be a whole number of at least 1, got {self.jobs!r}")
         try:
             object.__setattr__(self, "assignments", chosen_assignments(self.assignments))
         except UnknownAssignment as error:
@@ -80,15 +87,107 @@ def grade_submission(folder: Path | str, options: GradingOptions | None = None, 
     options.check_installed()
     ready = materialize_notebooks(folder, options.assignments)  # notebooks handed in: their code
     try:
-        doors = _doors(options, [ready.folder.resolve(), folder.resolve()], ready.shown_as)
-        results: list[CheckResult] = []
-        for name in options.assignments:
-            results += grade_suite(load_suite(name), ready.folder, include_hidden=not options.public_only,
-                                   solutions_dir=options.solutions, limits=options.limits, open_door=doors)
+        with _one_thread_each():
+            by_assignment = _grade_all(options, ready, folder)
     finally:
         ready.cleanup()
+    results = [result for name in options.assignments for result in by_assignment[name]]
     return SubmissionRecord(student or folder.name, str(folder), options.assignments, results,
                             time.perf_counter() - started)
+
+
+@contextlib.contextmanager
+def _one_thread_each():
+    """The grader's own NumPy and PyTorch work is small (oracles on small cases, short
+    trainings): BLAS and OpenMP pools of one thread, restored afterwards. Larger pools only spin
+    (OpenBLAS threads wait busily for a while after each call), taking the core a worker or
+    another lane needs."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - scikit-learn brings threadpoolctl
+        yield
+        return
+    with threadpool_limits(1):
+        torch = sys.modules.get("torch")
+        if torch is None:
+            yield
+            return
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(threads)
+
+
+def _grade_all(options: GradingOptions, ready, folder: Path) -> dict[str, list[CheckResult]]:
+    """Every chosen assignment's results, one after the other or side by side (``options.jobs``)."""
+    doors = _doors(options, [ready.folder.resolve(), folder.resolve()], ready.shown_as)
+
+    def grade(name: str, stop: threading.Event | None = None) -> list[CheckResult]:
+        return grade_suite(load_suite(name), ready.folder, include_hidden=not options.public_only,
+                           solutions_dir=options.solutions, limits=options.limits, open_door=doors, stop=stop)
+
+    lanes = min(options.jobs, len(options.assignments)) if options.isolated else 1
+    try:
+        return (_side_by_side(grade, options.assignments, lanes, doors) if lanes > 1
+                else {name: grade(name) for name in options.assignments})
+    finally:
+        finish = getattr(doors, "finish", None)  # workers kept for a next check of this submission
+        if finish is not None:
+            finish()
+
+
+def _side_by_side(grade: Callable[[str, threading.Event], list[CheckResult]], assignments: Sequence[str], lanes: int,
+                  doors: DoorFactory) -> dict[str, list[CheckResult]]:
+    """``{name: grade(name)}`` for every assignment, ``lanes`` threads taking the longest first.
+    Each assignment's checks still run in their order, one after the other, so that its results
+    and its time budget are those of a grading one by one. The first exception of a lane (the
+    grader cannot go on) is raised here once every lane stopped; Ctrl-C kills the running
+    workers and stops every lane at once."""
+    waiting = sorted(assignments, key=lambda name: -load_suite(name).seconds)
+    done: dict[str, list[CheckResult]] = {}
+    errors: list[BaseException] = []
+    stop = threading.Event()
+    lock = threading.Lock()
+
+    def lane() -> None:
+        with _one_thread_each():  # OpenMP's pool size is the calling thread's own setting
+            take_assignments()
+
+    def take_assignments() -> None:
+        while not stop.is_set():
+            with lock:
+                if not waiting:
+                    return
+                name = waiting.pop(0)
+            try:
+                done[name] = grade(name, stop)
+            except BaseException as error:  # noqa: BLE001 - handed to the main thread
+                errors.append(error)
+                abandon()
+
+    def abandon() -> None:
+        """Stop every lane now: no new check starts, the running workers are killed."""
+        stop.set()
+        kill_workers = getattr(doors, "kill_workers", None)
+        if kill_workers is not None:
+            kill_workers()
+
+    threads = [threading.Thread(target=lane, name=f"grading-lane-{i}", daemon=True) for i in range(lanes)]
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            thread.join()
+    except KeyboardInterrupt:
+        abandon()
+        for thread in threads:
+            thread.join(timeout=5)
+        raise
+    if errors:
+        raise errors[0]
+    return done
 
 
 def _doors(options: GradingOptions, submissions: list[Path], shown_as: Sequence[tuple[str, str]]) -> DoorFactory:

@@ -92,3 +92,30 @@ def test_large_inputs_are_sampled_and_global_random_state_untouched():
     with pytest.raises(CheckFailure, match=rf"at index \({coords[7][0]}, {coords[7][1]}\)"):
         expect_gradient(lambda a: a * 0.0, [x], 0, grad, np.ones_like(x), function="f", argument="x",
                         gradient_name="dx", rng=np.random.default_rng(3))
+
+
+def test_a_door_function_evaluates_every_perturbation_in_one_batch(tmp_path):
+    """DoorFunction: numeric_vjp through a door gives what the calls one by one give, with the
+    door's call_each called once per argument checked, and a wrong gradient is still caught."""
+    from autograder.core.door import InProcessDoor
+    from autograder.core.gradcheck import DoorFunction
+
+    module = tmp_path / "layer.py"
+    module.write_text("import numpy as np\ndef affine(x, w, b):\n    return x.reshape(x.shape[0], -1) @ w + b\n")
+    door = InProcessDoor(module)
+    batches = []
+    original = door.call_each
+    door.call_each = lambda calls: batches.append(len(calls)) or original(calls)
+    rng = np.random.default_rng(0)
+    args = [rng.normal(size=(3, 4)), rng.normal(size=(4, 2)), rng.normal(size=2)]
+    dout = rng.normal(size=(3, 2))
+    f = DoorFunction(door, lambda through, *a: through.call("affine", *a).value)
+    coordinates = sample_coordinates((4, 2), rng)
+    batched = numeric_vjp(f, args, 1, dout, coordinates)
+    alone = numeric_vjp(lambda *a: door.call("affine", *a).value, args, 1, dout, coordinates)
+    assert batches == [2 * len(coordinates)] and np.array_equal(batched, alone)
+    x = args[0]
+    expect_gradient(f, args, 1, x.T @ dout, dout, function="affine", argument="w", gradient_name="dw", rng=rng)
+    with pytest.raises(CheckFailure, match="received derivative"):
+        expect_gradient(f, args, 1, 2 * x.T @ dout, dout, function="affine", argument="w", gradient_name="dw",
+                        rng=rng)

@@ -116,6 +116,42 @@ def test_bad_options_are_refused_before_grading(tmp_path):
     with pytest.raises(UsageError, match="reference solution"):
         grade_submission(tmp_path, GradingOptions(("knn",), solutions=tmp_path / "no-solutions"))
     assert GradingOptions(("svm", "knn", "svm")).assignments == ("svm", "knn")
+    with pytest.raises(UsageError, match="jobs must be a whole number of at least 1, got 0"):
+        GradingOptions(("knn",), jobs=0)
+
+
+def test_assignments_graded_side_by_side_get_the_grades_of_one_by_one():
+    """jobs=2 grades two assignments at a time (a thread each): the same checks in the same
+    order, the same scores, failures and messages as one by one."""
+    from autograder import paths
+
+    chosen = ("knn", "svm", "softmax", "nn")
+    one = grade_submission(paths.EXAMPLES / "partly_wrong", GradingOptions(chosen, jobs=1))
+    two = grade_submission(paths.EXAMPLES / "partly_wrong", GradingOptions(chosen, jobs=2))
+    assert [r.check.full_name for r in two.results] == [r.check.full_name for r in one.results]
+    assert [r.check.assignment for r in two.results][0] == "knn" and 0 < one.score < one.max_score
+    def verdicts(record):  # as data (NaN in numbers compares unequal to itself: compared as JSON)
+        return [(r.score, result_text(r), json.dumps(r.failure and r.failure.numbers)) for r in record.results]
+
+    assert verdicts(two) == verdicts(one)
+
+
+def test_a_grader_error_in_one_lane_stops_grading(tmp_path):
+    """The reference of one assignment is broken: grading side by side stops with the grader's
+    error, as it does one by one, and does not grade on in the other lane."""
+    import shutil
+    import time
+
+    from autograder import paths
+    from autograder.core.runner import GraderError
+
+    solutions = tmp_path / "solutions"
+    shutil.copytree(paths.solutions_dir(), solutions, ignore=shutil.ignore_patterns("__pycache__"))
+    (solutions / "svm" / "svm.py").write_text("raise RuntimeError('broken reference')\n")
+    started = time.monotonic()
+    with pytest.raises(GraderError, match="broken reference"):
+        grade_submission(paths.solutions_dir(), GradingOptions(("svm", "gan"), solutions=solutions, jobs=2))
+    assert time.monotonic() - started < 30  # gan's lane stopped at its next check (all of gan takes longer)
 
 
 def test_grade_json_shows_kind_function_and_hint_id_of_every_failed_test(tmp_path):

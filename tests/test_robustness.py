@@ -8,6 +8,7 @@ what happened, every other check keeps its points, and the grader's own output s
 from __future__ import annotations
 
 import json
+import os
 import warnings
 
 import pytest
@@ -127,12 +128,41 @@ def test_a_real_ctrl_c_stops_grading_but_a_raised_one_does_not(tmp_path):
 
     from conftest import ROOT
 
+    def descendants(root: int) -> set[int]:  # the grader's fork server and its workers, running now
+        parents = {}
+        for entry in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                status = open(f"/proc/{entry}/status").read()
+            except OSError:
+                continue
+            parents[int(entry)] = int(status.split("PPid:")[1].split()[0])
+        found, grown = {root}, True
+        while grown:
+            more = {pid for pid, parent in parents.items() if parent in found} - found
+            found |= more
+            grown = bool(more)
+        return found - {root}
+
     submission = overlay_submission(tmp_path / "sub", "knn", SUBMISSIONS / "infinite_loop.py")
+    (submission / "svm").mkdir(exist_ok=True)
+    (submission / "svm" / "svm.py").write_text("def svm_loss(W, X, y, reg):\n    while True:\n        pass\n")
     out = tmp_path / "out.json"
     proc = subprocess.Popen([sys.executable, "-m", "autograder", "grade", str(submission), "--timeout", "60",
-                             "--json", str(out)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(8)  # well into cross_validate_k's endless loop (the other checks take ~3 s)
+                             "--assignment", "knn", "--assignment", "svm", "--jobs", "2", "--json", str(out)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 90
+    while len(descendants(proc.pid)) < 3 and time.monotonic() < deadline:  # the fork server, a worker per lane
+        time.sleep(0.2)
+    time.sleep(2)  # svm_loss's endless loop runs, and knn's checks in the other lane
+    running = descendants(proc.pid)
+    assert len(running) >= 3
     proc.send_signal(signal.SIGINT)
+    interrupted = time.monotonic()
     _, stderr = proc.communicate(timeout=60)
+    assert time.monotonic() - interrupted < 10  # every lane stops at once, however long its check
     assert proc.returncode == 130, stderr
     assert "interrupted" in stderr and not out.exists()
+    deadline = time.monotonic() + 10
+    while any(os.path.exists(f"/proc/{pid}") for pid in running) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in running if os.path.exists(f"/proc/{pid}")]  # none left running its loop

@@ -77,6 +77,13 @@ def forward_with_cache(x):
 
 def backward_from_cache(dout, cache):
     return dout * cache["x"]
+
+def step(w, x):
+    w += x  # in place, as sgns_update does
+    return {"sum": float(w.sum()), "twice": w * 2}
+
+def no_dict(w):
+    return 3.0
 '''
 
 
@@ -241,3 +248,130 @@ def test_calls_in_one_request_are_the_calls_one_by_one(door):
     assert each[1].args_after[1][0] == -1.0
     with pytest.raises(StudentProblem, match="nap"):
         door.call_each([("untouched", arguments()), ("nap", ("not a number",))])
+
+
+def test_a_batch_refers_to_what_earlier_calls_were_given_and_returned(door):
+    """Within one call_each, result_of / argument_of are copies of what an earlier call returned,
+    or of an argument as that call left it (changed in place by it, by no later call: each call
+    gets its own copy, as from the grader); a call not marked send gives back None; a recipe
+    (Made) between calls is built from them. All in one request through a worker."""
+    from autograder.core.door import Call, Made, argument_of, result_of
+
+    requests = _count_requests(door)
+    w, x = np.zeros(3), np.arange(3.0)
+    outcomes = door.call_each([
+        Call("step", (w, x), send=False),                          # its w becomes x, in place
+        Call("step", (argument_of(0, 0), result_of(0, "twice"))),  # a copy of that w, plus 2x: 3x
+        Made(Build("sgd_step", (argument_of(1, 0), result_of(1, "twice"), 0.5))),  # 3x - 0.5 * 6x = 0
+        Made(argument_of(0, 0)), Made(argument_of(1, 0)),           # the tables, read back
+    ])
+    assert requests() == (1 if hasattr(door, "zygote") else 0)
+    assert outcomes[0].value is None
+    assert outcomes[1].value["sum"] == 9.0 and np.array_equal(outcomes[1].value["twice"], 6 * x)
+    assert np.array_equal(outcomes[2].value, np.zeros(3))
+    assert np.array_equal(outcomes[3].value, x) and np.array_equal(outcomes[4].value, 3 * x)
+    assert np.array_equal(w, np.zeros(3))  # the grader's own array is never touched
+    assert outcomes[1].args_after[0] == argument_of(0, 0)  # a reference comes back as it went
+
+
+def test_a_reference_to_what_a_call_did_not_return_costs_the_check_naming_that_call(door):
+    """The student's function returned no item the next call needs: a StudentProblem of kind
+    wrong_type naming the function that returned it, not a crash of the worker."""
+    from autograder.core.door import Call, result_of
+
+    with pytest.raises(StudentProblem, match=r"no_dict: the next call needs item \['twice'\]") as raised:
+        door.call_each([Call("no_dict", (np.zeros(2),)), Call("step", (np.zeros(2), result_of(0, "twice")))])
+    assert raised.value.kind == "wrong_type" and raised.value.function == "no_dict"
+    assert door.call("scale_and_sum", np.arange(2.0)).value == 3.0  # the door goes on serving
+
+
+def _count_requests(door):
+    """A function returning how many requests the (worker) door sent since it was made."""
+    if not hasattr(door, "_request"):
+        return lambda: 0
+    sent = []
+    original = door._request
+
+    def counted(*args, **kwargs):
+        sent.append(args[0].get("op"))
+        return original(*args, **kwargs)
+
+    door._request = counted
+    return lambda: sum(op in ("call", "calls") for op in sent)
+
+
+REUSED = '''
+import os, threading, time
+calls = 0
+
+def count():
+    global calls
+    calls += 1
+    return calls
+
+def scribble():
+    with open(os.path.join(os.path.dirname(__file__), "data.txt"), "w") as f:
+        f.write("changed")
+    return open(os.path.join(os.path.dirname(__file__), "data.txt")).read()
+
+def read():
+    return open(os.path.join(os.path.dirname(__file__), "data.txt")).read()
+
+def leave_a_thread():
+    threading.Thread(target=time.sleep, args=(60,), daemon=True).start()
+
+def leave_a_process():
+    if os.fork() == 0:
+        time.sleep(60)
+        os._exit(0)
+
+def loop():
+    while True:
+        pass
+'''
+
+
+def test_a_worker_serves_the_next_check_of_its_module_afresh(tmp_path):
+    """Checks of one module share a worker while they end well: the next check imports the
+    module afresh (its globals start again) in a fresh copy of the folder (what the code wrote
+    there is gone). A check that timed out, or left a thread or a process running, hands over
+    to a new worker; so does another module, and grading's end (finish) kills the idle one."""
+    path = tmp_path / "mod" / "mod.py"
+    path.parent.mkdir()
+    path.write_text(REUSED)
+    (path.parent / "data.txt").write_text("original")
+    doors = worker_doors(Limits(), [tmp_path])
+
+    def served(function, time_limit=30.0, module=path):
+        door = doors(module, time_limit, "reuse")
+        try:
+            try:
+                value = door.call(function).value
+            except StudentProblem as problem:
+                value = problem.kind
+            return door._pid, value
+        finally:
+            door.close()
+
+    first, _ = served("count")
+    assert served("count") == (first, 1)  # the same worker, the module imported afresh
+    assert served("scribble") == (first, "changed")
+    assert served("read") == (first, "original")  # the folder copied afresh
+    for leftover in ("leave_a_thread", "leave_a_process"):
+        pid, _ = served(leftover)
+        assert pid == first
+        first, _ = served("count")
+        assert first != pid  # what it left running went with its worker
+    assert served("loop", time_limit=1.0)[1] == "timed_out"
+    assert served("count")[0] != first
+    other = tmp_path / "other" / "mod.py"
+    other.parent.mkdir()
+    other.write_text(REUSED)
+    last, _ = served("count")
+    assert served("count", module=other)[0] != last  # another module, another worker
+    idle = served("count", module=other)[0]
+    doors.finish()
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{idle}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{idle}").exists() or "Z" in Path(f"/proc/{idle}/stat").read_text().split(")")[1][:3]

@@ -107,13 +107,15 @@ class Suite:
 
     def __init__(self, assignment: str, functions: Sequence[str], title: str, preload: Sequence[str] = (),
                  worker_preload: Sequence[str] = (), in_place: Mapping[str, Sequence[str]] | None = None,
-                 relies_on: Mapping[str, Sequence[str]] | None = None) -> None:
+                 relies_on: Mapping[str, Sequence[str]] | None = None, seconds: float = 1.0) -> None:
         """``functions``: the contract's signatures, ``"name(arg, ...)"``, in the order a
         student meets them; ``in_place``: the arguments a function may change (any other
         argument changed by a call fails the check that made it); ``relies_on``: the other
         functions a function's checks depend on (``f_backward`` on ``f_forward`` goes without
         saying, as does ``f_backward`` on ``f``), whose failed checks a failure then names as the
-        ones to fix first."""
+        ones to fix first; ``seconds``: about how long its checks take on the reference
+        (``benchmarks/full_grade.py``), so that the longest start first when assignments are
+        graded side by side."""
         self.assignment = assignment
         signatures = [_signature(f) for f in functions]
         self.functions = tuple(name for name, _ in signatures)
@@ -138,6 +140,7 @@ class Suite:
         # Modules the student's side imports anyway (PyTorch's optimisers import torch._dynamo,
         # about a second): imported once by the fork server instead of once per check.
         self.worker_preload = tuple(worker_preload)
+        self.seconds = float(seconds)
         self._checks: list[Check] = []
 
     @property

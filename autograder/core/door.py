@@ -45,16 +45,21 @@ from .torch_builders import BUILDERS as TORCH_BUILDERS
 
 __all__ = [
     "Build",
+    "Call",
     "CallOutcome",
     "Door",
+    "FunctionsDoor",
     "Handle",
     "InProcessDoor",
+    "Made",
     "MissingFunction",
     "StudentImportError",
     "StudentProblem",
     "StudentRaised",
     "StudentTimeout",
+    "argument_of",
     "relabel",
+    "result_of",
 ]
 
 # dtype kinds that cross the door as arrays: bool, ints, floats, complex, strings.
@@ -89,10 +94,85 @@ class Build:
         return builder(*(resolve(arg) for arg in self.args))
 
 
+def _sgd_step(w, dw, learning_rate):
+    """``w - learning_rate * dw`` in float64: a plain SGD step of the grader's training loops."""
+    return np.asarray(w, dtype=np.float64) - float(learning_rate) * np.asarray(dw, dtype=np.float64)
+
+
 BUILDERS = {
     "rng": lambda seed: np.random.default_rng(int(seed)),
+    "sgd_step": _sgd_step,
     **TORCH_BUILDERS,
 }
+
+# References, inside the calls of one ``call_each``, to what an earlier call of the same batch
+# was given or gave back, resolved by the door itself (see result_of and argument_of). With them
+# a training runs many steps in one request, its state staying on the student's side; only what
+# a call marks ``send`` comes back.
+EARLIER = ("result", "argument")
+
+
+def result_of(index: int, *path: Any) -> Build:
+    """A copy of the value call ``index`` of the batch returned (``value[path[0]][path[1]]...``),
+    as a call one at a time would get it from the grader."""
+    return Build("result", (index, *path))
+
+
+def argument_of(index: int, position: int, *path: Any) -> Build:
+    """A copy of argument ``position`` of call ``index`` of the batch as that call left it (what
+    it changed in place shows): a table a function updates in place, passed on to the next."""
+    return Build("argument", (index, position, *path))
+
+
+def _fresh(value: Any) -> Any:
+    """``value`` with its arrays copied (containers too): every reference to an earlier call's
+    result or argument gets its own, as arguments sent by the grader are each a copy."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if type(value) in (tuple, list):
+        return type(value)(_fresh(item) for item in value)
+    if type(value) is dict:
+        return {key: _fresh(item) for key, item in value.items()}
+    return value
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call of a :meth:`InProcessDoor.call_each` batch; with ``send=False`` its value stays
+    on the student's side (for later calls of the batch to refer to) and the outcome's value is
+    None."""
+
+    function: str
+    args: tuple = ()
+    kwargs: dict | None = None
+    keep: tuple = ()
+    send: bool = True
+
+
+@dataclass(frozen=True)
+class Made:
+    """A recipe built as one step of a :meth:`InProcessDoor.call_each` batch (its outcome's value
+    is the object, as ``build`` returns it): the grader's arithmetic between the student's calls,
+    such as an SGD step (``Build("sgd_step", (w, dw, lr))``)."""
+
+    recipe: Build
+    send: bool = True
+
+
+def as_part(part: Any) -> Call | Made:
+    """A batch's part: a Call, a Made, or the short form ``(function, args)``."""
+    if isinstance(part, (Call, Made)):
+        return part
+    function, args = part
+    return Call(function, tuple(args))
+
+
+class _Unresolvable(Exception):
+    """A reference to an earlier call's result that its value does not have."""
+
+    def __init__(self, message: str, function: str) -> None:
+        super().__init__(message)
+        self.function = function
 
 
 @dataclass
@@ -270,6 +350,7 @@ def _student_traceback(exc: BaseException, skip_file: str) -> str:
 
 
 _module_counter = itertools.count()
+_RUN_LOCK = threading.RLock()
 
 
 class Door(Protocol):
@@ -293,7 +374,7 @@ class Door(Protocol):
 
     def call_keeping(self, function: str, keep: Sequence[int], *args: Any, **kwargs: Any) -> CallOutcome: ...
 
-    def call_each(self, calls: Sequence[tuple[str, Sequence[Any]]]) -> list[CallOutcome]: ...
+    def call_each(self, calls: Sequence[tuple[str, Sequence[Any]] | Call | Made]) -> list[CallOutcome]: ...
 
     def release(self, handles: Sequence[Handle]) -> None: ...
 
@@ -359,6 +440,8 @@ class InProcessDoor:
         # an argument still holds one of them, args_after reports None in its place instead of a
         # copy of its contents.
         self.self_read: set[int] = set()
+        # Within call_each: (function, arguments as received, value) of each call so far.
+        self._batch: list[tuple[str, tuple, Any]] | None = None
 
     # The student's side ---------------------------------------------------------------------
 
@@ -375,6 +458,8 @@ class InProcessDoor:
             except KeyError:
                 raise ValueError(f"{arg!r} does not belong to this door") from None
         if isinstance(arg, Build):
+            if arg.kind in EARLIER:
+                return self._earlier(arg)
             return arg.make(self._resolve)
         if isinstance(arg, np.ndarray):
             return arg.copy() if self.copy_arguments else arg
@@ -383,6 +468,22 @@ class InProcessDoor:
         if type(arg) is dict:
             return {key: self._resolve(value) for key, value in arg.items()}
         return arg
+
+    def _earlier(self, reference: Build) -> Any:
+        """What a ``Build("result", ...)`` / ``Build("argument", ...)`` refers to in this batch."""
+        index, *path = reference.args
+        if self._batch is None or type(index) is not int or not 0 <= index < len(self._batch):
+            raise ValueError(f"{reference} refers to no earlier call of this batch")
+        function, arguments, value = self._batch[index]
+        target = arguments if reference.kind == "argument" else value
+        shown = "its arguments" if reference.kind == "argument" else "what it returned"
+        for key in path:
+            try:
+                target = target[key]
+            except (LookupError, TypeError, ValueError):
+                raise _Unresolvable(f"the next call needs item [{key!r}] of {shown}, and the "
+                                    f"{type(target).__name__} there has none", function) from None
+        return _fresh(target)
 
     def _run(self, what: str, thunk, function: str | None = None):
         """Run ``thunk()`` (student code) under the remaining time budget, capturing its output
@@ -405,6 +506,9 @@ class InProcessDoor:
 
         try:
             with contextlib.ExitStack() as stack:
+                # sys.stdout and the warnings filters are the process's: one call at a time
+                # (the reference, called by checks of assignments graded side by side)
+                stack.enter_context(_RUN_LOCK)
                 state = stack.enter_context(_guarded(remaining, self.cpu_clock))
                 caught = stack.enter_context(warnings.catch_warnings(record=True))
                 warnings.simplefilter("always")
@@ -478,24 +582,49 @@ class InProcessDoor:
         with self._shown():
             return self._call(function, args, kwargs, tuple(keep))
 
-    def call_each(self, calls: Sequence[tuple[str, Sequence[Any]]]) -> list[CallOutcome]:
-        """``[call(function, *args) for function, args in calls]`` (one request through a worker)."""
-        return [self.call(function, *args) for function, args in calls]
+    def call_each(self, calls: Sequence[tuple[str, Sequence[Any]] | Call | Made]) -> list[CallOutcome]:
+        """The calls (and recipes, :class:`Made`) in turn, as ``call`` would make them, in one
+        request through a worker; a call may refer to what an earlier one of the batch was given
+        or returned (``Build("result", i, ...)``, see :data:`EARLIER`). The first failure ends
+        the batch."""
+        self.open()
+        self._batch = []
+        try:
+            with self._shown():
+                return [self._part(as_part(part)) for part in calls]
+        finally:
+            self._batch = None
+
+    def _part(self, part: Call | Made) -> CallOutcome:
+        if isinstance(part, Call):
+            return self._call(part.function, part.args, part.kwargs or {}, tuple(part.keep), part.send)
+        value = self._made(part.recipe)
+        self._batch.append((f"building {part.recipe.kind}", (), value))
+        return CallOutcome(function=f"building {part.recipe.kind}", value=to_plain(value, self._keep) if part.send
+                           else None, args_after=(), kwargs_after={})
 
     def release(self, handles: Sequence[Handle]) -> None:
         """Forget kept objects (a cache after its backward pass)."""
         for handle in handles:
             self._objects.pop(handle.id, None)
 
-    def _call(self, function: str, args: tuple, kwargs: dict, keep: tuple = ()) -> CallOutcome:
+    def _call(self, function: str, args: tuple, kwargs: dict, keep: tuple = (), send: bool = True) -> CallOutcome:
         target = getattr(self._module, function, None)
         if not callable(target):
             raise MissingFunction(
                 f"{self.path.name} has no function named {function} (check the spelling; "
                 "the names come from the assignment's stub).", function=function,
             )
-        call_args = tuple(self._resolve(a) for a in args)
-        call_kwargs = {k: self._resolve(v) for k, v in kwargs.items()}
+        try:
+            call_args = tuple(self._resolve(a) for a in args)
+            call_kwargs = {k: self._resolve(v) for k, v in kwargs.items()}
+        except _Unresolvable as missing:
+            raise StudentProblem(f"{missing.function}: {missing}.", kind="wrong_type",
+                                 function=missing.function) from None
+        except Exception as error:  # noqa: BLE001 - a recipe failed on what earlier calls returned
+            raise StudentProblem(f"{function}: its arguments could not be made from what the calls before it "
+                                 f"returned ({type(error).__name__}: {error}).", kind="wrong_type",
+                                 function=function) from None
         rng_before = _global_rng_state()
         try:
             value, notes, output, seconds = self._run(function, lambda: target(*call_args, **call_kwargs), function)
@@ -508,7 +637,11 @@ class InProcessDoor:
                 function, types, str(exc), _student_traceback(exc, __file__) + _output_note(raised.output), origin,
                 self.path.name,
             ) from None
-        if keep and type(value) is tuple:
+        if self._batch is not None:
+            self._batch.append((function, call_args, value))
+        if not send:
+            plain = None
+        elif keep and type(value) is tuple:
             plain = tuple(self._keep(item) if i in keep else to_plain(item, self._keep, 1)
                           for i, item in enumerate(value))
         else:
@@ -516,10 +649,8 @@ class InProcessDoor:
         return CallOutcome(
             function=function,
             value=plain,
-            # a handle comes back as it went: what it stands for stays on this side
-            args_after=tuple(a if isinstance(a, Handle) else self._after(c) for a, c in zip(args, call_args)),
-            kwargs_after={k: kwargs[k] if isinstance(kwargs[k], Handle) else self._after(v)
-                          for k, v in call_kwargs.items()},
+            args_after=tuple(self._after_of(a, c) for a, c in zip(args, call_args)),
+            kwargs_after={k: self._after_of(kwargs[k], v) for k, v in call_kwargs.items()},
             warnings=notes,
             printed=output,
             seconds=seconds,
@@ -531,16 +662,32 @@ class InProcessDoor:
         data, or Handles for what is not (a module, an optimiser). Readers among the recipes
         (``Build("parameters", handle)``) turn objects the student's code has used back into
         plain data. A failure costs the check, as in student code."""
+        with self._shown():
+            return to_plain(self._made(recipe), self._keep)
+
+    def _made(self, recipe: Build) -> Any:
         if not isinstance(recipe, Build):
             raise TypeError("door.build takes a Build")
-        with self._shown():
-            try:
-                value, _, _, _ = self._run(f"building {recipe.kind}", lambda: self._resolve(recipe))
-            except _Raised as raised:
-                exc = raised.exc
-                raise StudentProblem(f"{type(exc).__name__}: {exc}", _student_traceback(exc, __file__),
-                                     kind="raised") from None
-        return to_plain(value, self._keep)
+        try:
+            value, _, _, _ = self._run(f"building {recipe.kind}", lambda: self._resolve(recipe))
+        except _Raised as raised:
+            exc = raised.exc
+            if isinstance(exc, _Unresolvable):
+                raise StudentProblem(f"{exc.function}: {exc}.", kind="wrong_type", function=exc.function) from None
+            raise StudentProblem(f"{type(exc).__name__}: {exc}", _student_traceback(exc, __file__),
+                                 kind="raised") from None
+        return value
+
+    def _after_of(self, sent: Any, received: Any) -> Any:
+        """An argument after a call, given what the caller sent: a handle or a recipe comes back
+        as it went (what it stands for stays on this side), also inside containers."""
+        if isinstance(sent, (Handle, Build)):
+            return sent
+        if type(sent) in (tuple, list) and type(received) is type(sent) and len(received) == len(sent):
+            return type(sent)(self._after_of(s, r) for s, r in zip(sent, received))
+        if type(sent) is dict and type(received) is dict and list(received) == list(sent):
+            return {key: self._after_of(sent[key], received[key]) for key in sent}
+        return self._after(received)
 
     def _after(self, arg: Any, depth: int = 0) -> Any:
         """An argument as the student's code left it (see ``self_read``)."""
@@ -555,6 +702,21 @@ class InProcessDoor:
     def close(self) -> None:
         self._objects.clear()
         self._module = None
+
+
+class FunctionsDoor(InProcessDoor):
+    """A door to functions of the grader's own, in place of a module: an oracle that writes the
+    contract with PyTorch trains through the very code (batches, recipes) a student's functions
+    do."""
+
+    def __init__(self, functions: dict[str, Any], label: str = "oracle") -> None:
+        super().__init__(Path(f"<{label}>"), time_limit=3600.0, label=label)
+        self._functions = dict(functions)
+
+    def open(self) -> None:
+        if self._module is None:
+            self._module = ModuleType(self.label)
+            self._module.__dict__.update(self._functions)
 
 
 class _Raised(Exception):

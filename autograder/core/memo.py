@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,12 +16,21 @@ __all__ = ["computed_once", "once", "remember_reference"]
 
 T = TypeVar("T")
 _COMPUTED: dict[Hashable, Any] = {}
+_COMPUTING: dict[Hashable, threading.Lock] = {}
+_LOCK = threading.Lock()
 
 
 def computed_once(key: Hashable, compute: Callable[[], T]) -> T:
-    """``compute()`` the first time ``key`` is asked for in this process; the same value after."""
-    if key not in _COMPUTED:
-        _COMPUTED[key] = compute()
+    """``compute()`` the first time ``key`` is asked for in this process; the same value after.
+    Thread-safe (assignments graded side by side): a second thread asking for a key being
+    computed waits for that result instead of computing it again."""
+    if key in _COMPUTED:
+        return _COMPUTED[key]
+    with _LOCK:
+        lock = _COMPUTING.setdefault(key, threading.Lock())
+    with lock:
+        if key not in _COMPUTED:
+            _COMPUTED[key] = compute()
     return _COMPUTED[key]
 
 

@@ -1,14 +1,16 @@
-"""Running checks: one fresh door per check, every failure contained, a result for every check."""
+"""Running checks: a fresh door per check (the module imported afresh), every failure contained,
+a result for every check."""
 
 from __future__ import annotations
 
+import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .checks import Check, Context, Suite, module_file
+from .checks import Check, Context, Contract, Suite, module_file
 from .door import Door, InProcessDoor, StudentProblem, StudentTimeout
 from .results import CheckResult, Failure
 from .verdicts import CheckFailure, InputsUntouched
@@ -201,14 +203,18 @@ def grade_suite(
     limits: Limits = Limits(),
     open_door: DoorFactory = in_process_doors,
     only: Sequence[str] | None = None,
+    stop: threading.Event | None = None,
 ) -> list[CheckResult]:
-    """Run every check of ``suite`` (public, plus hidden when asked) on one submission."""
+    """Run every check of ``suite`` (public, plus hidden when asked) on one submission; once
+    ``stop`` is set, the checks not started yet are left out (grading is being abandoned)."""
     module_path = Path(submission_dir) / suite.module_file
     reference_path = Path(solutions_dir) / suite.module_file if solutions_dir is not None else None
     results: list[CheckResult] = []
     broken_import: Failure | None = None
     budget = limits.submission_seconds
     for check in suite.checks(include_hidden):
+        if stop is not None and stop.is_set():
+            break
         if only is not None and check.name not in only:
             continue
         if broken_import is not None:  # importing is deterministic: do not pay for it again
@@ -234,7 +240,7 @@ _NOT_LOGIC = {"not_implemented", "missing_function", "does_not_import", "no_file
 _STRUCTURAL = {"wrong_shape", "wrong_type", "wrong_dtype", "not_finite", "raised"}
 
 
-def with_fix_first(outcome: CheckResult, earlier: Sequence[CheckResult], contract) -> CheckResult:
+def with_fix_first(outcome: CheckResult, earlier: Sequence[CheckResult], contract: Contract) -> CheckResult:
     """A failure names the checks that failed before it of the functions it relies on, and of
     the function at fault when that is another than the check's own (a cross-validation that
     fails because the student's knn_predict breaks ties wrongly) or when the same kind of

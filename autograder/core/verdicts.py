@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .door import Build, CallOutcome, Handle, StudentProblem, StudentRaised
+from .door import Build, Call, CallOutcome, Handle, Made, StudentProblem, StudentRaised, as_part
 from .results import KINDS
 from .tolerances import ACCURACY_MARGIN, Tolerance
 
@@ -382,9 +382,10 @@ class InputsUntouched:
     def call_keeping(self, function: str, keep: Sequence[int], *args: Any, **kwargs: Any) -> CallOutcome:
         return self._held(self._door.call_keeping(function, keep, *args, **kwargs), function, args, kwargs)
 
-    def call_each(self, calls: Sequence[tuple[str, Sequence[Any]]]) -> list[CallOutcome]:
-        return [self._held(outcome, function, tuple(args), {})
-                for (function, args), outcome in zip(calls, self._door.call_each(calls))]
+    def call_each(self, calls: Sequence[tuple[str, Sequence[Any]] | Call | Made]) -> list[CallOutcome]:
+        parts = [as_part(part) for part in calls]
+        return [self._held(outcome, part.function, part.args, part.kwargs or {}) if isinstance(part, Call) else outcome
+                for part, outcome in zip(parts, self._door.call_each(parts))]
 
     def _held(self, outcome: CallOutcome, function: str, args: tuple, kwargs: dict) -> CallOutcome:
         if function not in self._functions:

@@ -1,6 +1,8 @@
 """The grader's side of the isolated door: a fork server (:class:`Zygote`) and
 :class:`WorkerDoor`, which has the interface of :class:`~autograder.core.door.InProcessDoor`
-but runs the student's code in a fresh sandboxed worker process per check.
+but runs the student's code in a sandboxed worker process: a fresh one, or one that served the
+previous check of the same module without trouble, reset (the module imported afresh from a
+fresh copy of its folder, nothing of the earlier check kept).
 
 The grader never imports or runs student code; it only reads the worker's replies, and treats
 every byte of them as untrusted (see :mod:`.protocol`). A worker that hangs, crashes, exits,
@@ -22,6 +24,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,14 +35,17 @@ import numpy as np
 
 from ..core.door import (
     Build,
+    Call,
     CallOutcome,
     FunctionTime,
     Handle,
+    Made,
     MissingFunction,
     StudentImportError,
     StudentProblem,
     StudentRaised,
     StudentTimeout,
+    as_part,
     relabel,
     time_limit_text,
 )
@@ -47,6 +53,7 @@ from ..core.runner import DoorFactory, GraderError, Limits
 from . import protocol, sandbox
 
 GRACE_SECONDS = 2.0  # past the time limit, before the grader kills a worker that ignores its alarm
+REUSES = 64  # checks one worker may serve, each with a fresh import of the module and a fresh copy of its folder
 # Student code is timed in CPU seconds, which a busy machine does not change; the clock only
 # stops code that waits (sleeps, blocks on input or a lock) instead of computing: once the time
 # limit has passed on the clock while the worker used under WAITING_SHARE of a CPU, or at the
@@ -114,9 +121,18 @@ class Zygote:
         self.pid_namespaces = not self.capabilities.pids_cgroup and "pid" in self.capabilities.namespaces
         self._next = 0
         self._dying: list[sandbox.PidsCgroup] = []
+        # Doors of several threads (assignments graded side by side) share this fork server:
+        # one request on its control channel at a time.
+        self._lock = threading.RLock()
+        self._live: set[WorkerDoor] = set()  # doors whose worker is running
+        self._idle: dict[str, _Idle] = {}  # label -> a worker that served its last check well, waiting for the next
         atexit.register(self.close)
 
     def wait_ready(self) -> None:
+        with self._lock:
+            self._wait_ready()
+
+    def _wait_ready(self) -> None:
         if self._ready:
             return
         try:
@@ -153,21 +169,54 @@ class Zygote:
     def bury(self, cgroup: sandbox.PidsCgroup | None = None) -> None:
         """Remove killed workers' cgroups once their processes are gone, killing any late child
         again; what is not gone yet is tried again at the next call (not waited for now)."""
-        if cgroup is not None:
-            self._dying.append(cgroup)
-        alive = []
-        for dying in self._dying:
-            dying.kill()
-            if not dying.remove():
-                alive.append(dying)
-        self._dying = alive
+        with self._lock:
+            if cgroup is not None:
+                self._dying.append(cgroup)
+            alive = []
+            for dying in self._dying:
+                dying.kill()
+                if not dying.remove():
+                    alive.append(dying)
+            self._dying = alive
 
     def new_workdir(self, label: str) -> tuple[Path, str]:
         """A fresh scratch folder for one worker, and a unique name for its cgroup."""
-        self._next += 1
-        workdir = self.scratch / f"{label}-{self._next}"
+        with self._lock:
+            self._next += 1
+            number = self._next
+        workdir = self.scratch / f"{label}-{number}"
         workdir.mkdir(mode=0o700)
-        return workdir, f"autograder-{os.getpid()}-{self._next}"
+        return workdir, f"autograder-{os.getpid()}-{number}"
+
+    def take_idle(self, label: str, module: Path) -> _Idle | None:
+        """The idle worker of ``label``, if it served the same module (any other is killed)."""
+        with self._lock:
+            idle = self._idle.pop(label, None)
+        if idle is not None and idle.module != module:
+            idle.kill(self)
+            return None
+        return idle
+
+    def put_idle(self, label: str, idle: _Idle) -> None:
+        with self._lock:
+            previous, self._idle[label] = self._idle.get(label), idle
+        if previous is not None:
+            previous.kill(self)
+
+    def kill_idle(self) -> None:
+        """Kill the workers waiting for a next check (a submission is graded)."""
+        with self._lock:
+            idle, self._idle = list(self._idle.values()), {}
+        for worker in idle:
+            worker.kill(self)
+
+    def kill_workers(self) -> None:
+        """Kill every running worker of this fork server at once (grading was interrupted):
+        the checks they served end as soon as their doors notice."""
+        with self._lock:
+            doors = list(self._live)
+        for door in doors:
+            door.kill_process()
 
     def spawn(self, *, workdir: Path, module: Path, label: str, seconds: float, limits: WorkerLimits,
               readable: list[str], cgroup: str | None) -> tuple[int, socket.socket]:
@@ -182,8 +231,9 @@ class Zygote:
                        "output_bytes": limits.output_bytes, "processes": limits.processes},
         }
         try:
-            protocol.send_message(self.control, request, (theirs.fileno(),))
-            reply = self._receive(30.0)
+            with self._lock:
+                protocol.send_message(self.control, request, (theirs.fileno(),))
+                reply = self._receive(30.0)
         except (protocol.ProtocolError, OSError) as error:
             ours.close()
             raise IsolationError(f"the fork server failed: {error}") from None
@@ -199,14 +249,17 @@ class Zygote:
         """The wait status of a finished worker (None if not known within ``wait`` seconds)."""
         self.wait_ready()
         try:
-            protocol.send_message(self.control, {"op": "status", "pid": pid, "wait": wait})
-            reply = self._receive(wait + 10)
+            with self._lock:
+                protocol.send_message(self.control, {"op": "status", "pid": pid, "wait": wait})
+                reply = self._receive(wait + 10)
         except (protocol.ProtocolError, OSError):
             return None
         status = reply.get("status") if isinstance(reply, dict) else None
         return status if isinstance(status, int) else None
 
     def close(self) -> None:
+        if getattr(self, "_idle", None):
+            self.kill_idle()
         for _ in range(400):
             if not getattr(self, "_dying", []):
                 break
@@ -348,6 +401,8 @@ class _SharedArguments:
             return type(sent)(self.after(s, r) for s, r in zip(sent, reported))
         if type(sent) is dict and type(reported) is dict and set(reported) == set(sent):
             return {key: self.after(sent[key], reported[key]) for key in sent}
+        if isinstance(sent, (Handle, Build)):
+            return sent  # what it stands for is on the worker's side; the worker's word is not needed
         if not isinstance(sent, protocol.SharedArray):
             return reported
         offset, original = self._arrays[id(sent)]
@@ -366,8 +421,37 @@ class _SharedArguments:
         self.fds.clear()
 
 
+@dataclass
+class _Idle:
+    """A worker between two checks of the same module: alive, single-threaded, without children,
+    with CPU time to spare under its hard limit."""
+
+    module: Path
+    pid: int
+    sock: socket.socket
+    cgroup: sandbox.PidsCgroup | None
+    workdir: Path
+    served: int
+
+    def kill(self, zygote: Zygote) -> None:
+        for kill in (os.kill, os.killpg):
+            try:
+                kill(self.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self.sock.close()
+        if self.cgroup is not None:
+            self.cgroup.kill()
+            zygote.bury(self.cgroup)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
 class WorkerDoor:
-    """The door with the student's side in a sandboxed worker (one worker per door)."""
+    """The door with the student's side in a sandboxed worker. A worker serves the checks of one
+    module one after the other while they end well (each check with a fresh import of the
+    module, a fresh copy of its folder, a fresh time budget, and none of the objects an earlier
+    check left); one that timed out, crashed, left a thread or a process running, or used much
+    of its CPU time is killed, and the next check gets a new one."""
 
     def __init__(self, path: Path | str, *, zygote: Zygote, limits: WorkerLimits, time_limit: float,
                  readable: list[str], label: str = "student", shown_as: Sequence[tuple[str, str]] = ()) -> None:
@@ -387,10 +471,14 @@ class WorkerDoor:
         self._workdir: Path | None = None
         self._broken: StudentProblem | None = None
         self._opened = False
+        self._served = 0  # checks this door's worker served before this one
 
     # -- worker lifecycle ------------------------------------------------------------------------
 
     def _start(self) -> None:
+        idle = self.zygote.take_idle(self.label, self.path)
+        if idle is not None and self._resume(idle):
+            return
         self._workdir, cgroup_name = self.zygote.new_workdir(self.label)
         copy = self._workdir / "submission" / self.path.parent.name
         _copy_submission(self.path.parent, copy, self.limits.submission_bytes)
@@ -401,6 +489,8 @@ class WorkerDoor:
             seconds=max(self.time_limit - self.spent, 0.001), limits=self.limits, readable=self.readable,
             cgroup=str(self._cgroup.path) if self._cgroup else None,
         )
+        with self.zygote._lock:
+            self.zygote._live.add(self)
         try:
             hello = protocol.receive(self._sock, limit=1 << 16, deadline=time.monotonic() + 60)
         except protocol.ProtocolError:
@@ -410,15 +500,67 @@ class WorkerDoor:
             self._kill()
             raise IsolationError(f"a worker could not set up its sandbox: {tail or 'no output'}")
 
+    def _resume(self, idle: _Idle) -> bool:
+        """Take over an idle worker for this check: a fresh copy of the folder, then the worker
+        drops its module and objects (``reset``). False (the worker killed) if that fails."""
+        self._pid, self._sock, self._cgroup, self._workdir = idle.pid, idle.sock, idle.cgroup, idle.workdir
+        self._served = idle.served + 1
+        with self.zygote._lock:
+            self.zygote._live.add(self)
+        try:
+            folder = self._workdir / "submission"
+            shutil.rmtree(folder)
+            _copy_submission(self.path.parent, folder / self.path.parent.name, self.limits.submission_bytes)
+            protocol.send(self._sock, {"op": "reset", "seconds": self.time_limit})
+            ready = protocol.receive(self._sock, limit=1 << 16, deadline=time.monotonic() + 10) == {"ok": True}
+        except (OSError, StudentProblem, protocol.ProtocolError):
+            ready = False
+        if not ready:
+            self._kill()
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._pid = self._sock = self._workdir = None
+            self._served = 0
+        return ready
+
+    def _reusable(self) -> bool:
+        """Whether the worker may serve the module's next check: it served this one without
+        failing, runs nothing else (one thread, no process of its own) and has CPU time to spare
+        under its hard limit for a whole check."""
+        if self._sock is None or self._broken is not None or not self._opened or self._served + 1 >= REUSES:
+            return False
+        used = self._cpu()
+        if used is None or used > self.limits.cpu_seconds - self.time_limit - GRACE_SECONDS - 1:
+            return False
+        try:
+            with open(f"/proc/{self._pid}/status") as status:
+                if "\nThreads:\t1\n" not in status.read():
+                    return False
+            with open(f"/proc/{self._pid}/task/{self._pid}/children") as children:
+                if children.read().strip():
+                    return False
+        except OSError:
+            return False
+        return self._cgroup is None or self._cgroup.pids() == [self._pid]
+
+    def kill_process(self) -> None:
+        """SIGKILL the worker and its session (from any thread; the door's channel stays open,
+        so that the thread using it hears the worker end)."""
+        pid, cgroup = self._pid, self._cgroup
+        if pid is not None:
+            for kill in (os.kill, os.killpg):
+                try:
+                    kill(pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+        if cgroup is not None:
+            cgroup.kill()
+
     def _kill(self) -> None:
         """Kill the worker and everything it started (its PID namespace dies with it; its cgroup
         and its session are swept as well, for machines without namespaces)."""
-        if self._pid is not None:
-            for kill in (os.kill, os.killpg):
-                try:
-                    kill(self._pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
+        self.kill_process()
+        with self.zygote._lock:
+            self.zygote._live.discard(self)
         if self._cgroup is not None:
             self._cgroup.kill()
             self.zygote.bury(self._cgroup)
@@ -515,7 +657,10 @@ class WorkerDoor:
         if not reply["ok"]:
             problem = _problem_from(reply, what, self.path.name)
             if problem.function is None:
-                problem.function = function
+                # the function the worker names, if the request called it (its word is taken no further)
+                problem.function = reply.get("at") if reply.get("at") in timed else function
+            if isinstance(problem, StudentTimeout):  # the check's time is up: its worker goes with it
+                raise self._fail(self._relabel(problem))
             raise self._relabel(problem)
         return reply
 
@@ -559,27 +704,29 @@ class WorkerDoor:
         self._released.extend(handles)
 
     def call_keeping(self, function: str, keep: Sequence[int], *args: Any, **kwargs: Any) -> CallOutcome:
-        return self._call_all([(function, tuple(keep), args, kwargs)])[0]
+        return self._call_all([Call(function, args, kwargs, tuple(keep))], single=True)[0]
 
-    def call_each(self, calls: Sequence[tuple[str, Sequence[Any]]]) -> list[CallOutcome]:
-        """``[call(function, *args) for function, args in calls]`` in one request."""
-        return self._call_all([(function, (), tuple(args), {}) for function, args in calls]) if calls else []
+    def call_each(self, calls: Sequence[tuple[str, Sequence[Any]] | Call | Made]) -> list[CallOutcome]:
+        """``InProcessDoor.call_each`` in the worker: the whole batch in one request."""
+        return self._call_all([as_part(part) for part in calls]) if calls else []
 
-    def _call_all(self, calls: list[tuple[str, tuple, tuple, dict]]) -> list[CallOutcome]:
+    def _call_all(self, calls: list[Call | Made], single: bool = False) -> list[CallOutcome]:
         self.open()
-        functions = [function for function, *_ in calls]
+        functions = [part.function for part in calls if isinstance(part, Call)]
         function = functions[0] if len(set(functions)) == 1 else None
         shared = _SharedArguments()
         try:
-            parts = [{"function": name, "args": [shared.put(a) for a in args],
-                      "kwargs": {k: shared.put(v) for k, v in kwargs.items()}, "keep": [int(i) for i in keep]}
-                     for name, keep, args, kwargs in calls]
-            message = ({"op": "call", **parts[0]} if len(parts) == 1 else {"op": "calls", "calls": parts})
+            parts = [{"function": part.function, "args": [shared.put(a) for a in part.args],
+                      "kwargs": {k: shared.put(v) for k, v in (part.kwargs or {}).items()},
+                      "keep": [int(i) for i in part.keep], "send": part.send} if isinstance(part, Call)
+                     else {"build": part.recipe, "send": part.send} for part in calls]
+            message = {"op": "call", **parts[0]} if single else {"op": "calls", "calls": parts}
             message["release"], self._released = self._released, []
             shared.seal()
-            reply = self._request(message, ", ".join(dict.fromkeys(functions)), tuple(shared.fds), function=function,
-                                  timed=functions)
-            replies = [reply] if len(parts) == 1 else reply.get("outcomes")
+            what = ", ".join(dict.fromkeys(functions)) or "building " + ", ".join(
+                dict.fromkeys(part.recipe.kind for part in calls))
+            reply = self._request(message, what, tuple(shared.fds), function=function, timed=functions)
+            replies = [reply] if single else reply.get("outcomes")
             if not isinstance(replies, list) or len(replies) != len(parts):
                 raise self._fail(StudentProblem(f"{functions[0]}: the worker sent an invalid reply (outcomes).",
                                                 function=function))
@@ -589,7 +736,8 @@ class WorkerDoor:
 
     def _outcome(self, sent: dict, reply: Any, shared: _SharedArguments) -> CallOutcome:
         """One call's outcome from its part of a reply, every field checked."""
-        function = sent["function"]
+        function = sent["function"] if "function" in sent else f"building {sent['build'].kind}"
+        sent = sent if "function" in sent else {"args": [], "kwargs": {}}
         try:
             if not isinstance(reply, dict):
                 raise protocol.ProtocolError("outcome")
@@ -626,6 +774,13 @@ class WorkerDoor:
             raise self._fail(StudentProblem(f"building {recipe.kind}: the worker sent an invalid reply.")) from None
 
     def close(self) -> None:
+        if self._reusable():
+            with self.zygote._lock:
+                self.zygote._live.discard(self)
+            self.zygote.put_idle(self.label, _Idle(self.path, self._pid, self._sock, self._cgroup, self._workdir,
+                                                   self._served))
+            self._pid = self._sock = self._cgroup = self._workdir = None
+            return
         self._kill()
         if self._workdir is not None:
             shutil.rmtree(self._workdir, ignore_errors=True)
@@ -655,9 +810,11 @@ def _problem_from(reply: dict, what: str, module: str | None = None) -> StudentP
             return StudentImportError(message, details)
         if kind == "missing":
             return MissingFunction(message, details)
-        # A problem of another kind: student code raised while the worker built an object, or
-        # the worker could not go on. What the (untrusted) worker claims is kept to these two.
-        return StudentProblem(message, details, kind="raised" if reply.get("failure") == "raised" else "crashed")
+        # A problem of another kind: student code raised while the worker built an object, a
+        # call's result lacked what the next call of a batch needed, or the worker could not go
+        # on. What the (untrusted) worker claims is kept to these three.
+        kind = reply.get("failure")
+        return StudentProblem(message, details, kind=kind if kind in ("raised", "wrong_type") else "crashed")
     except (KeyError, TypeError, protocol.ProtocolError):
         return StudentProblem(f"{what}: the worker sent an invalid reply.")
 
@@ -679,4 +836,6 @@ def worker_doors(limits: Limits, protected: list[Path], preload: Sequence[str] =
                           label=label, shown_as=shown_as)
 
     open_door.capabilities = zygote.capabilities  # type: ignore[attr-defined]
+    open_door.kill_workers = zygote.kill_workers  # type: ignore[attr-defined]
+    open_door.finish = zygote.kill_idle  # type: ignore[attr-defined]
     return open_door

@@ -1,10 +1,12 @@
 """The student's side of the door, in a sandboxed worker process.
 
-A worker serves one check: it loads the student's module (fresh, from its own copy of the
-assignment folder) and answers ``open`` / ``has`` / ``call`` requests by running the very same
-:class:`~autograder.core.door.InProcessDoor` the students' local runs use, then sends the plain
-outcome back. Nothing here judges anything; a student who rewrites this module in memory can
-only change what their own functions appear to return.
+A worker serves a check: it loads the student's module (fresh, from its own copy of the
+assignment folder) and answers ``open`` / ``has`` / ``call`` / ``calls`` / ``build`` requests by
+running the very same :class:`~autograder.core.door.InProcessDoor` the students' local runs
+use, then sends the plain outcome back; ``reset`` starts the next check of the same module with
+a new door (the module imported afresh, no object kept, a new time budget). Nothing here judges
+anything; a student who rewrites this module in memory can only change what their own
+functions appear to return.
 """
 
 from __future__ import annotations
@@ -18,8 +20,12 @@ from typing import Any
 import numpy as np
 
 from ..core.door import (
+    Build,
+    Call,
+    CallOutcome,
     Handle,
     InProcessDoor,
+    Made,
     MissingFunction,
     StudentImportError,
     StudentProblem,
@@ -43,15 +49,32 @@ def problem_reply(problem: StudentProblem) -> dict:
     elif isinstance(problem, MissingFunction):
         reply["kind"] = "missing"
     else:
-        reply.update(kind="problem", failure=problem.kind)
+        reply.update(kind="problem", failure=problem.kind, at=problem.function)
     return reply
 
 
-def _called(door: InProcessDoor, call: dict) -> dict:
-    outcome = door.call_keeping(call["function"], call.get("keep", ()), *call["args"], **call["kwargs"])
-    return {"value": outcome.value, "args_after": outcome.args_after, "kwargs_after": outcome.kwargs_after,
-            "warnings": list(outcome.warnings), "printed": outcome.printed, "seconds": outcome.seconds,
-            "global_rng_changed": outcome.global_rng_changed}
+def _unsent(value: Any) -> Any:
+    """An argument after a call, without the recipes in it: the grader knows what it sent."""
+    if isinstance(value, Build):
+        return None
+    if type(value) in (tuple, list):
+        return type(value)(_unsent(item) for item in value)
+    if type(value) is dict:
+        return {key: _unsent(item) for key, item in value.items()}
+    return value
+
+
+def _reply_of(outcome: CallOutcome) -> dict:
+    return {"value": outcome.value, "args_after": _unsent(outcome.args_after),
+            "kwargs_after": _unsent(outcome.kwargs_after), "warnings": list(outcome.warnings),
+            "printed": outcome.printed, "seconds": outcome.seconds, "global_rng_changed": outcome.global_rng_changed}
+
+
+def _part(call: dict) -> Call | Made:
+    if "build" in call:
+        return Made(call["build"], bool(call.get("send", True)))
+    return Call(call["function"], tuple(call["args"]), call["kwargs"], tuple(call.get("keep", ())),
+                bool(call.get("send", True)))
 
 
 def handle(door: InProcessDoor, request: dict) -> dict:
@@ -66,9 +89,12 @@ def handle(door: InProcessDoor, request: dict) -> dict:
         if op == "build":
             return {"ok": True, "value": door.build(request["recipe"])}
         if op == "call":
-            return {"ok": True, **_called(door, request)}
-        if op == "calls":  # several calls in one request; the first failure ends them
-            return {"ok": True, "outcomes": [_called(door, call) for call in request["calls"]]}
+            outcome = door.call_keeping(request["function"], request.get("keep", ()), *request["args"],
+                                        **request["kwargs"])
+            return {"ok": True, **_reply_of(outcome)}
+        if op == "calls":  # several calls (and recipes) in one request; the first failure ends them
+            outcomes = door.call_each([_part(call) for call in request["calls"]])
+            return {"ok": True, "outcomes": [_reply_of(outcome) for outcome in outcomes]}
     except StudentProblem as problem:
         return problem_reply(problem)
     return {"ok": False, "kind": "problem", "message": f"unknown request {op!r}", "details": ""}
@@ -112,6 +138,20 @@ def serve(sock: socket.socket, module_path: str, label: str, seconds: float) -> 
             os._exit(0)
         if request.get("op") == "bye":
             os._exit(0)
+        if request.get("op") == "reset":  # the next check: its module imported afresh, nothing kept
+            door = InProcessDoor(module_path, time_limit=float(request["seconds"]), label=label, copy_arguments=False,
+                                 cpu_clock=True)
+            try:  # the output file starts again (stdout and stderr share its offset)
+                os.ftruncate(1, 0)
+                os.lseek(1, 0, os.SEEK_SET)
+            except OSError:
+                pass
+            reply = {"ok": True}
+            try:
+                sock.sendall(protocol.encode(reply))
+            except OSError:
+                os._exit(0)
+            continue
         # The grader reads shared arguments back from the memory itself: where the student's
         # code left one in place, the reply does not repeat its contents.
         door.self_read = {id(array) for array in made}

@@ -1,5 +1,6 @@
-"""The fork server: a clean process with NumPy and PyTorch imported that forks one sandboxed
-worker per check, so no check pays for ``import torch``.
+"""The fork server: a clean process with NumPy and PyTorch imported that forks the sandboxed
+workers (one serves the checks of one module while they end well), so no check pays for
+``import torch``.
 
 It never imports the grader's checks, the reference solutions or anything student-written, so
 a worker forked from it holds none of them in memory. Started by

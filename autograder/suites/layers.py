@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..core.gradcheck import expect_gradient
+from ..core.gradcheck import DoorFunction, expect_gradient
 from ..core.tolerances import TOLERANCES
 from ..core.verdicts import (
     Hint,
@@ -74,11 +74,8 @@ def numeric_layer_check(door, forward: str, backward: str, inputs: list[np.ndarr
     dout = rng.normal(size=out.shape)
     grads = door.call(backward, dout, cache).value
     grads = grads if isinstance(grads, tuple) else (grads,)
+    f = DoorFunction(door, lambda through, *perturbed: call_forward(through, forward, *perturbed, *options)[0])
     for index, name in enumerate(names):
-
-        def f(*perturbed):
-            return call_forward(door, forward, *perturbed, *options)[0]
-
         expect_gradient(f, inputs, index, grads[index] if index < len(grads) else None, dout, function=backward,
                         argument=name, gradient_name=f"d{name}", rng=rng)
 

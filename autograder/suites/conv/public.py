@@ -40,7 +40,7 @@ from ..layers import (
 
 FUNCTIONS = ["conv_forward(x, w, b, stride, pad)", "conv_backward(dout, cache)",
              "max_pool_forward(x, pool_size, stride)", "max_pool_backward(dout, cache)"]
-suite = Suite("conv", FUNCTIONS, "convolution and pooling", preload=["torch"])
+suite = Suite("conv", FUNCTIONS, "convolution and pooling", preload=["torch"], seconds=2.4)
 VALUE, GRADIENT = TOLERANCES["value"], TOLERANCES["gradient"]
 
 

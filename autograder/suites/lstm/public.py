@@ -18,7 +18,7 @@ import numpy as np
 
 from ...core.checks import Suite
 from ...core.door import Handle
-from ...core.gradcheck import expect_gradient
+from ...core.gradcheck import DoorFunction, expect_gradient
 from ...core.memo import once
 from ...core.tolerances import TOLERANCES
 from ...core.verdicts import (
@@ -39,7 +39,7 @@ FUNCTIONS = ["rnn_step(x, prev_h, Wx, Wh, b)", "rnn_step_backward(dnext_h, cache
              "lstm_step_backward(dnext_h, dnext_c, cache)",
              "lstm_forward(x, h0, Wx, Wh, b)", "lstm_backward(dh, cache)"]
 suite = Suite("lstm", FUNCTIONS, "recurrent networks", preload=["torch"],
-              relies_on={"lstm_forward": ("lstm_step",), "lstm_backward": ("lstm_step_backward",)})
+              relies_on={"lstm_forward": ("lstm_step",), "lstm_backward": ("lstm_step_backward",)}, seconds=6.0)
 VALUE, GRADIENT = TOLERANCES["value"], TOLERANCES["gradient"]
 TRAINING_MARGIN = 0.02  # final training loss may exceed the oracle's by this much (nats per token)
 
@@ -259,9 +259,11 @@ def numeric_step_check(door, forward: str, backward: str, args, names, outputs: 
                                  ["dx", "dprev_h", "dprev_c", "dWx", "dWh", "db"], backward,
                                  [a.shape for a in args])
 
-    def f(*perturbed):
-        outs = call_step(door, forward, perturbed, outputs, (N, H))[:-1]
+    def outputs_of(through, *perturbed):
+        outs = call_step(through, forward, perturbed, outputs, (N, H))[:-1]
         return np.stack(outs) if outputs > 1 else outs[0]
+
+    f = DoorFunction(door, outputs_of)
 
     dout = np.stack(upstream) if outputs > 1 else upstream[0]
     for index, name in enumerate(names):
@@ -446,7 +448,8 @@ def lstm_backward_numeric(ctx):
         gradients = expect_gradients(ctx.student.call("lstm_backward", dh, cache).value, SEQUENCE_GRADIENTS,
                                      "lstm_backward", [a.shape for a in args])
         for index, name in enumerate(["x", "h0", "Wx", "Wh", "b"]):
-            expect_gradient(lambda *a: call_sequence(ctx.student, a)[0], list(args), index, gradients[index], dh,
+            expect_gradient(DoorFunction(ctx.student, lambda through, *a: call_sequence(through, a)[0]), list(args),
+                            index, gradients[index], dh,
                             function="lstm_backward", argument=name, gradient_name=f"d{name}", rng=rng)
 
 

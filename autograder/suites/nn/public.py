@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...core.checks import Suite
-from ...core.door import Build
-from ...core.gradcheck import expect_gradient
+from ...core.door import Build, Call, result_of
+from ...core.gradcheck import DoorFunction, expect_gradient
 from ...core.memo import once
 from ...core.tolerances import TOLERANCES
 from ...core.verdicts import (
@@ -39,7 +39,7 @@ FUNCTIONS = ["affine_forward(x, w, b)", "affine_backward(dout, cache)", "relu_fo
              "dropout_backward(dout, cache)",
              "sgd_momentum(w, dw, w_prev, lr, momentum)",
              "two_layer_net(params, X, y, reg)"]
-suite = Suite("nn", FUNCTIONS, "two-layer network", preload=["torch"])
+suite = Suite("nn", FUNCTIONS, "two-layer network", preload=["torch"], seconds=5.5)
 VALUE, GRADIENT = TOLERANCES["value"], TOLERANCES["gradient"]
 
 
@@ -479,12 +479,12 @@ def network_numeric(ctx):
         _, grads = call_network(ctx.student, params, X, y, reg)
         for key in ("W1", "b1", "W2", "b2"):
 
-            def loss_at(value, key=key):
-                changed = dict(params, **{key: value})
-                return call_network(ctx.student, changed, X, y, reg)[0]
+            def loss_at(through, value, key=key):
+                return call_network(through, dict(params, **{key: value}), X, y, reg)[0]
 
-            expect_gradient(loss_at, [params[key]], 0, grads[key], 1.0, function="two_layer_net", argument=key,
-                            gradient_name=f"grads[{key!r}]", rng=np.random.default_rng(4))
+            expect_gradient(DoorFunction(ctx.student, loss_at), [params[key]], 0, grads[key], 1.0,
+                            function="two_layer_net", argument=key, gradient_name=f"grads[{key!r}]",
+                            rng=np.random.default_rng(4))
 
 
 @suite.check("two_layer_net/inputs_untouched", points=1)
@@ -498,14 +498,20 @@ def network_inputs(ctx):
 TRAINING = {"hidden": 64, "reg": 1e-4, "learning_rate": 0.1, "momentum": 0.9, "steps": 250, "batch": 64}
 
 
+def training_start(X, seed: int) -> tuple[np.random.Generator, dict]:
+    """The random generator of a training (which then draws the mini-batches) and its first
+    parameters."""
+    rng = np.random.default_rng(seed)
+    D, H, C = X.shape[1], TRAINING["hidden"], 10
+    return rng, {"W1": rng.normal(scale=np.sqrt(2 / D), size=(D, H)), "b1": np.zeros(H),
+                 "W2": rng.normal(scale=np.sqrt(2 / H), size=(H, C)), "b2": np.zeros(C)}
+
+
 def train_network(net, update_each, X, y, seed: int = 0) -> dict:
     """Mini-batch training of the two-layer network: ``net(params, X, y, reg) -> (loss, grads)``
     and ``update_each([(w, dw, w_prev, lr, momentum), ...]) -> [w_next, ...]`` for all the
-    parameters of a step."""
-    rng = np.random.default_rng(seed)
-    D, H, C = X.shape[1], TRAINING["hidden"], 10
-    params = {"W1": rng.normal(scale=np.sqrt(2 / D), size=(D, H)), "b1": np.zeros(H),
-              "W2": rng.normal(scale=np.sqrt(2 / H), size=(H, C)), "b2": np.zeros(C)}
+    parameters of a step (the oracle's; a door's functions train with :func:`door_training`)."""
+    rng, params = training_start(X, seed)
 
     def gradients(params):
         rows = rng.choice(len(y), size=TRAINING["batch"], replace=False)
@@ -520,10 +526,45 @@ def network_accuracy(params, X, y) -> float:
     return float(np.mean(np.argmax(scores, axis=1) == y))
 
 
+def door_training(door, X, y, seed: int = 0) -> dict:
+    """:func:`train_network` with the door's two_layer_net and sgd_momentum. The first step goes
+    call by call (what the functions return is checked there, with the usual messages); all the
+    others in one request: step t's network and updates get (copies of) the parameters step
+    t-1's updates returned, and as ``w_prev`` those step t-2's returned. They stay on the
+    student's side, and only the last step's updates come back."""
+    rng, first = training_start(X, seed)
+    keys, lr, momentum = list(first), TRAINING["learning_rate"], TRAINING["momentum"]
+
+    def checked(values) -> dict:
+        return {k: np.asarray(expect_gradient_array(v, f"the new {k}", "sgd_momentum", first[k].shape), np.float64)
+                for k, v in zip(keys, values)}
+
+    rows = rng.choice(len(y), size=TRAINING["batch"], replace=False)
+    _, grads = call_network(door, first, X[rows], y[rows], TRAINING["reg"])
+    params = checked(o.value for o in door.call_each(
+        [("sgd_momentum", (first[k], grads[k], first[k].copy(), lr, momentum)) for k in keys]))
+    calls: list[Call] = []
+    # each parameter as the grader would hold it: sent, or the result of an update call
+    current: dict = dict(params)
+    previous: dict = dict(first)
+    for step in range(1, TRAINING["steps"]):
+        rows = rng.choice(len(y), size=TRAINING["batch"], replace=False)
+        net = len(calls)
+        calls.append(Call("two_layer_net", (current, X[rows], y[rows], TRAINING["reg"]), send=False))
+        updated = {}
+        for k in keys:
+            updated[k] = result_of(len(calls))
+            calls.append(Call("sgd_momentum", (current[k], result_of(net, 1, k), previous[k], lr, momentum),
+                              send=step == TRAINING["steps"] - 1))
+        previous, current = current, updated
+    if not calls:
+        return params
+    outcomes = door.call_each(calls)
+    return checked(outcome.value for outcome in outcomes[-len(keys):])
+
+
 def student_training(door, X, y) -> dict:
-    params = train_network(lambda *a: call_network(door, *a),
-                           lambda rows: [o.value for o in door.call_each([("sgd_momentum", row) for row in rows])],
-                           X, y)
+    params = door_training(door, X, y)
     if not all(np.all(np.isfinite(v)) for v in params.values()):
         raise CheckFailure("two_layer_net: training with your network and sgd_momentum produced nan or inf weights.",
                            kind="not_finite")
