@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .core.door import Build, Call, Made, result_of
+from .core.door import Build, Call, Made, momentum_step, result_of
 from .core.memo import once
 from .datasets import digits_split
 
@@ -75,12 +75,6 @@ def accuracy(W: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
 
 
 Parameters = dict[str, np.ndarray]
-
-
-def momentum_step(w, dw, w_prev, lr, momentum):
-    """The notes' update, w_{t+1} = w_t - lr * dL/dw + momentum * (w_t - w_{t-1}) (the contract)."""
-    smoothing = momentum * (w - w_prev)
-    return w - lr * dw + smoothing
 
 
 def momentum_descent(params: Parameters, gradients: Callable[[Parameters], Parameters], *, steps: int,

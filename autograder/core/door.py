@@ -99,9 +99,20 @@ def _sgd_step(w, dw, learning_rate):
     return np.asarray(w, dtype=np.float64) - float(learning_rate) * np.asarray(dw, dtype=np.float64)
 
 
+def momentum_step(w, dw, w_prev, lr, momentum):
+    """The notes' update, w_{t+1} = w_t - lr * dL/dw + momentum * (w_t - w_{t-1}) (the contract)."""
+    smoothing = momentum * (w - w_prev)
+    return w - lr * dw + smoothing
+
+
 BUILDERS = {
     "rng": lambda seed: np.random.default_rng(int(seed)),
+    # the grader's arithmetic between the student's calls of a batch (see Made)
     "sgd_step": _sgd_step,
+    "momentum_step": momentum_step,
+    "float64": lambda x: np.asarray(x, dtype=np.float64),
+    "relu": lambda x: np.maximum(x, 0),
+    "relu_mask": lambda dout, x: np.asarray(dout, dtype=np.float64) * (np.asarray(x) > 0),
     **TORCH_BUILDERS,
 }
 

@@ -266,7 +266,7 @@ def kink_free_case(spec: LossSpec, N: int, D: int, C: int, seed: int):
 SPECS: dict[str, LossSpec] = {}  # the loss of each linear classifier, by its function's name
 
 
-@once
+@once(persist=True)
 def oracle_accuracy(function: str, seed: int) -> float:
     """Test accuracy of SGD with the oracle's loss: deterministic, so computed once per process."""
     spec = SPECS[function]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...core.checks import Suite
-from ...core.door import Handle
+from ...core.door import Build, Call, Handle, Made, result_of
 from ...core.memo import once
 from ...core.tolerances import TOLERANCES
 from ...core.verdicts import (
@@ -28,7 +28,7 @@ from ...core.verdicts import (
     expect_unchanged,
 )
 from ...datasets import digits_split
-from ...training import momentum_descent
+from ...training import momentum_descent, momentum_step
 from ..layers import (
     call_forward,
     expect_backward_leaves_alone,
@@ -40,7 +40,7 @@ from ..layers import (
 
 FUNCTIONS = ["conv_forward(x, w, b, stride, pad)", "conv_backward(dout, cache)",
              "max_pool_forward(x, pool_size, stride)", "max_pool_backward(dout, cache)"]
-suite = Suite("conv", FUNCTIONS, "convolution and pooling", preload=["torch"], seconds=2.4)
+suite = Suite("conv", FUNCTIONS, "convolution and pooling", preload=["torch"], seconds=1.2)
 VALUE, GRADIENT = TOLERANCES["value"], TOLERANCES["gradient"]
 
 
@@ -481,6 +481,12 @@ class TorchLayers:
         return torch.autograd.grad(out, tensor, torch.from_numpy(dout))[0].numpy()
 
 
+def layer_output(value, function: str):
+    """(out as float64, cache) of a *_forward's value."""
+    out, cache = forward_pair(value, function)
+    return np.asarray(out, dtype=np.float64), cache
+
+
 class DoorLayers:
     """The same interface, through a door (the student's or the reference's functions)."""
 
@@ -494,8 +500,7 @@ class DoorLayers:
             if name.endswith("_backward") and isinstance(args[-1], Handle):
                 self.door.release([args[-1]])
             if name.endswith("_forward"):
-                out, cache = forward_pair(value, name)
-                return np.asarray(out, dtype=np.float64), cache
+                return layer_output(value, name)
             if name == "conv_backward":
                 return tuple(np.asarray(v, dtype=np.float64) for v in expect_returns(value, ("dx", "dw", "db"), name))
             return np.asarray(value, dtype=np.float64)
@@ -511,36 +516,96 @@ def convnet_scores(layers, params, x):
     return features @ params["W"] + params["c"], (a, conv_cache, pooled, pool_cache, features)
 
 
-def train_convnet(layers, X, y, seed: int = 0) -> dict:
-    """Mini-batch training with the notes' momentum update; conv and pool come from ``layers``,
-    ReLU, the affine layer and the softmax loss are the grader's own."""
+def convnet_start(seed: int) -> tuple[np.random.Generator, dict]:
+    """The random generator of a convnet training (which then draws the mini-batches) and its
+    first parameters."""
     rng = np.random.default_rng(seed)
     F = CONVNET["filters"]
     hidden = F * 4 * 4
-    params = {"w": rng.normal(scale=np.sqrt(2 / 9), size=(F, 1, 3, 3)), "b": np.zeros(F),
-              "W": rng.normal(scale=np.sqrt(2 / hidden), size=(hidden, 10)), "c": np.zeros(10)}
-    batch = CONVNET["batch"]
+    return rng, {"w": rng.normal(scale=np.sqrt(2 / 9), size=(F, 1, 3, 3)), "b": np.zeros(F),
+                 "W": rng.normal(scale=np.sqrt(2 / hidden), size=(hidden, 10)), "c": np.zeros(10)}
+
+
+def convnet_head(scores, features, pooled, params, labels) -> tuple[dict, np.ndarray]:
+    """The grader's affine layer and softmax loss: the gradients of W and c, and dpooled."""
+    batch = len(labels)
+    probs = np.exp(scores - scores.max(axis=1, keepdims=True))
+    probs /= probs.sum(axis=1, keepdims=True)
+    probs[np.arange(batch), labels] -= 1
+    dscores = probs / batch
+    return {"W": features.T @ dscores, "c": dscores.sum(axis=0)}, (dscores @ params["W"].T).reshape(pooled.shape)
+
+
+def finite_convnet(params) -> None:
+    if not all(np.all(np.isfinite(v)) for v in params.values()):
+        raise CheckFailure("training with your conv and pool layers produced nan or inf weights.", kind="not_finite")
+
+
+def train_convnet(layers, X, y, seed: int = 0) -> dict:
+    """Mini-batch training with the notes' momentum update; conv and pool come from ``layers``,
+    ReLU, the affine layer and the softmax loss are the grader's own (the oracle's and the
+    reference's; a door's layers train with :func:`door_convnet_training`)."""
+    rng, params = convnet_start(seed)
 
     def gradients(params):
-        rows = rng.choice(len(y), size=batch, replace=False)
+        rows = rng.choice(len(y), size=CONVNET["batch"], replace=False)
         scores, (a, conv_cache, pooled, pool_cache, features) = convnet_scores(layers, params, X[rows])
-        probs = np.exp(scores - scores.max(axis=1, keepdims=True))
-        probs /= probs.sum(axis=1, keepdims=True)
-        probs[np.arange(batch), y[rows]] -= 1
-        dscores = probs / batch
-        grads = {"W": features.T @ dscores, "c": dscores.sum(axis=0)}
-        dpooled = (dscores @ params["W"].T).reshape(pooled.shape)
+        grads, dpooled = convnet_head(scores, features, pooled, params, y[rows])
         da = layers.max_pool_backward(dpooled, pool_cache) * (a > 0)
         _, grads["w"], grads["b"] = layers.conv_backward(da, conv_cache)
         return grads
 
-    def finite(params):
-        if not all(np.all(np.isfinite(v)) for v in params.values()):
-            raise CheckFailure("training with your conv and pool layers produced nan or inf weights.",
-                               kind="not_finite")
-
     return momentum_descent(params, gradients, steps=CONVNET["steps"], learning_rate=CONVNET["learning_rate"],
-                            momentum=CONVNET["momentum"], after_step=finite)
+                            momentum=CONVNET["momentum"], after_step=finite_convnet)
+
+
+def door_convnet_training(door, X, y, seed: int = 0) -> dict:
+    """:func:`train_convnet` with the door's conv and pool layers, one request per step instead
+    of four: step t's backward passes (ReLU's mask between them, the grader's arithmetic made on
+    the student's side), the momentum update of w and b, and step t+1's forward passes go
+    together; the caches stay on the student's side. The first step goes call by call, so that
+    what the layers return is checked with the usual messages."""
+    rng, params = convnet_start(seed)
+    lr, momentum, batch = CONVNET["learning_rate"], CONVNET["momentum"], CONVNET["batch"]
+    previous = {k: v.copy() for k, v in params.items()}
+    layers = DoorLayers(door)
+    rows = rng.choice(len(y), size=batch, replace=False)
+    scores, (a, conv_cache, pooled, pool_cache, features) = convnet_scores(layers, params, X[rows])
+    for step in range(CONVNET["steps"]):
+        grads, dpooled = convnet_head(scores, features, pooled, params, y[rows])
+        last = step == CONVNET["steps"] - 1
+        if not last:
+            rows = rng.choice(len(y), size=batch, replace=False)  # drawn where train_convnet draws it
+        if step == 0:
+            da = layers.max_pool_backward(dpooled, pool_cache) * (a > 0)
+            _, grads["w"], grads["b"] = layers.conv_backward(da, conv_cache)
+            new = {k: momentum_step(params[k], grads[k], previous[k], lr, momentum) for k in params}
+            if not last:
+                scores, (a, conv_cache, pooled, pool_cache, features) = convnet_scores(layers, new, X[rows])
+        else:
+            parts: list = [
+                Call("max_pool_backward", (dpooled, pool_cache), send=False),
+                Made(Build("relu_mask", (result_of(0), a)), send=False),
+                Call("conv_backward", (result_of(1), conv_cache), send=False),
+                *(Made(Build("momentum_step", (params[k], Build("float64", (result_of(2, i),)), previous[k], lr,
+                                                momentum))) for i, k in ((1, "w"), (2, "b")))]
+            if not last:
+                parts += [Call("conv_forward", (X[rows], result_of(3), result_of(4), 1, 1), keep=(1,)),
+                          Made(Build("relu", (Build("float64", (result_of(5, 0),)),)), send=False),
+                          Call("max_pool_forward", (result_of(6), 2, 2), keep=(1,))]
+            outcomes = door.call_each(parts)
+            door.release([pool_cache, conv_cache])
+            new = {"w": np.asarray(outcomes[3].value, dtype=np.float64),
+                   "b": np.asarray(outcomes[4].value, dtype=np.float64)}
+            new.update({k: momentum_step(params[k], grads[k], previous[k], lr, momentum) for k in ("W", "c")})
+            if not last:
+                a, conv_cache = layer_output(outcomes[5].value, "conv_forward")
+                pooled, pool_cache = layer_output(outcomes[7].value, "max_pool_forward")
+                features = pooled.reshape(batch, -1)
+                scores = features @ new["W"] + new["c"]
+        previous, params = params, {k: new[k] for k in params}
+        finite_convnet(params)
+    return params
 
 
 def convnet_accuracy(layers, params, X, y) -> float:
@@ -548,13 +613,16 @@ def convnet_accuracy(layers, params, X, y) -> float:
 
 
 def trained_accuracy(layers, seed: int) -> float:
-    """Test accuracy after training with ``layers``; the test pass always uses PyTorch's layers,
-    so that the weights are judged, not the student's forward pass."""
+    """Test accuracy after training with ``layers`` (TorchLayers, or DoorLayers of a door); the
+    test pass always uses PyTorch's layers, so that the weights are judged, not the student's
+    forward pass."""
     X_train, y_train, X_test, y_test = digits_images(seed)
-    return convnet_accuracy(TorchLayers, train_convnet(layers, X_train, y_train), X_test, y_test)
+    trained = (door_convnet_training(layers.door, X_train, y_train) if isinstance(layers, DoorLayers)
+               else train_convnet(layers, X_train, y_train))
+    return convnet_accuracy(TorchLayers, trained, X_test, y_test)
 
 
-@once
+@once(persist=True)
 def torch_accuracy(seed: int) -> float:
     """The oracle's accuracy: deterministic, so computed once per grading process."""
     return trained_accuracy(TorchLayers, seed)

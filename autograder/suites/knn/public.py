@@ -35,7 +35,7 @@ suite = Suite("knn", ["compute_distances(X_train, X_test)",
                       "cross_validate_k(X, y, k_choices, num_folds)"], "k-nearest neighbours",
               preload=["torch", "sklearn.neighbors"],
               relies_on={"knn_predict": ("compute_distances",),
-                         "cross_validate_k": ("knn_predict", "compute_distances")}, seconds=1.6)
+                         "cross_validate_k": ("knn_predict", "compute_distances")}, seconds=0.5)
 
 # --- compute_distances --------------------------------------------------------------------------
 

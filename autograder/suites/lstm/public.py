@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...core.checks import Suite
-from ...core.door import Handle
+from ...core.door import Build, Call, Handle, Made, result_of
 from ...core.gradcheck import DoorFunction, expect_gradient
 from ...core.memo import once
 from ...core.tolerances import TOLERANCES
@@ -31,7 +31,7 @@ from ...core.verdicts import (
     expect_shape,
     expect_unchanged,
 )
-from ...training import momentum_descent
+from ...training import momentum_descent, momentum_step
 from ..layers import expect_backward_leaves_alone, expect_gradients
 
 FUNCTIONS = ["rnn_step(x, prev_h, Wx, Wh, b)", "rnn_step_backward(dnext_h, cache)",
@@ -39,7 +39,7 @@ FUNCTIONS = ["rnn_step(x, prev_h, Wx, Wh, b)", "rnn_step_backward(dnext_h, cache
              "lstm_step_backward(dnext_h, dnext_c, cache)",
              "lstm_forward(x, h0, Wx, Wh, b)", "lstm_backward(dh, cache)"]
 suite = Suite("lstm", FUNCTIONS, "recurrent networks", preload=["torch"],
-              relies_on={"lstm_forward": ("lstm_step",), "lstm_backward": ("lstm_step_backward",)}, seconds=6.0)
+              relies_on={"lstm_forward": ("lstm_step",), "lstm_backward": ("lstm_step_backward",)}, seconds=4.0)
 VALUE, GRADIENT = TOLERANCES["value"], TOLERANCES["gradient"]
 TRAINING_MARGIN = 0.02  # final training loss may exceed the oracle's by this much (nats per token)
 
@@ -181,9 +181,14 @@ def call_step(door, function: str, args, outputs: int, shape: tuple, keep_cache:
     """(outputs..., cache) of a step function, each output checked for type and shape; with
     ``keep_cache`` the cache stays on the student's side (a handle: for training, where only
     the student's backward pass uses it)."""
+    keep = (1 if function == "lstm_forward" else outputs,) if keep_cache else ()
+    return step_outputs(door.call_keeping(function, keep, *args).value, function, outputs, shape)
+
+
+def step_outputs(value, function: str, outputs: int, shape: tuple):
+    """(outputs..., cache) of a step function's value, each output checked for type and shape."""
     names = ["next_h", "next_c"][:outputs] if function != "lstm_forward" else ["h"]
-    value = expect_returns(door.call_keeping(function, (len(names),) if keep_cache else (), *args).value,
-                           [*names, "cache"], function)
+    value = expect_returns(value, [*names, "cache"], function)
     arrays = []
     for index, name in enumerate(names):
         array = expect_array(value[index], name, function)
@@ -396,6 +401,11 @@ def call_sequence(door, args, keep_cache: bool = False):
     return h, cache
 
 
+def sequence_outputs(value, shape: tuple):
+    """(h, cache) of an lstm_forward's value, h checked for type and shape."""
+    return step_outputs(value, "lstm_forward", 1, shape)
+
+
 @suite.check("lstm_forward/values", points=2)
 def lstm_forward_values(ctx):
     """h (N, T, H) as torch.nn.LSTM(batch_first=True) computes it, from h0 and c0 = 0."""
@@ -527,38 +537,101 @@ class DoorSequence:
                                  (dh.shape[2], 4 * dh.shape[2]), (4 * dh.shape[2],)])
 
 
+def sequence_start(seed: int) -> tuple[np.random.Generator, dict]:
+    """The random generator of a sequence training (which then draws the batches) and its first
+    parameters: the LSTM's Wx, Wh, b and the output layer's Wy, by."""
+    rng = np.random.default_rng(seed)
+    H = SEQUENCE["H"]
+    return rng, {"Wx": rng.normal(scale=0.3, size=(4, 4 * H)), "Wh": rng.normal(scale=0.3, size=(H, 4 * H)),
+                 "b": np.zeros(4 * H), "Wy": rng.normal(scale=0.3, size=(H, 4)), "by": np.zeros(4)}
+
+
+def output_layer(h, targets, params) -> tuple[float, dict, np.ndarray]:
+    """The grader's softmax output layer on the LSTM's h: the loss, the gradients of Wy and by,
+    and dh."""
+    N, T, H = h.shape
+    scores = h @ params["Wy"] + params["by"]
+    scores -= scores.max(axis=2, keepdims=True)
+    probs = np.exp(scores)
+    probs /= probs.sum(axis=2, keepdims=True)
+    loss = float(-np.mean(np.log(np.take_along_axis(probs, targets[..., None], axis=2))))
+    dscores = probs
+    picked = np.take_along_axis(probs, targets[..., None], axis=2)
+    np.put_along_axis(dscores, targets[..., None], picked - 1, axis=2)
+    dscores /= N * T
+    return (loss, {"Wy": h.reshape(-1, H).T @ dscores.reshape(-1, 4), "by": dscores.sum(axis=(0, 1))},
+            dscores @ params["Wy"].T)
+
+
+def finite_weights(params) -> None:
+    if not all(np.all(np.isfinite(v)) for v in params.values()):
+        raise CheckFailure("training with your lstm_forward and lstm_backward produced nan or inf weights.",
+                           kind="not_finite")
+
+
 def train_sequence(layers, seed: int = 0) -> list[float]:
     """Training losses of an LSTM (the layers') with a softmax output layer (the grader's) on
-    the pattern, with the notes' momentum update."""
-    rng = np.random.default_rng(seed)
-    H, N, T = SEQUENCE["H"], SEQUENCE["N"], SEQUENCE["T"]
-    params = {"Wx": rng.normal(scale=0.3, size=(4, 4 * H)), "Wh": rng.normal(scale=0.3, size=(H, 4 * H)),
-              "b": np.zeros(4 * H), "Wy": rng.normal(scale=0.3, size=(H, 4)), "by": np.zeros(4)}
+    the pattern, with the notes' momentum update (the oracle's and the reference's; a door's
+    functions train with :func:`door_sequence_training`)."""
+    rng, params = sequence_start(seed)
+    N, H = SEQUENCE["N"], SEQUENCE["H"]
     losses = []
 
     def gradients(params):
         x, targets = pattern_batch(rng)
         h, cache = layers.lstm_forward(x, np.zeros((N, H)), params["Wx"], params["Wh"], params["b"])
-        scores = h @ params["Wy"] + params["by"]
-        scores -= scores.max(axis=2, keepdims=True)
-        probs = np.exp(scores)
-        probs /= probs.sum(axis=2, keepdims=True)
-        losses.append(float(-np.mean(np.log(np.take_along_axis(probs, targets[..., None], axis=2)))))
-        dscores = probs
-        picked = np.take_along_axis(probs, targets[..., None], axis=2)
-        np.put_along_axis(dscores, targets[..., None], picked - 1, axis=2)
-        dscores /= N * T
-        grads_ = {"Wy": h.reshape(-1, H).T @ dscores.reshape(-1, 4), "by": dscores.sum(axis=(0, 1))}
-        _, _, grads_["Wx"], grads_["Wh"], grads_["b"] = layers.lstm_backward(dscores @ params["Wy"].T, cache)
+        loss, grads_, dh = output_layer(h, targets, params)
+        losses.append(loss)
+        _, _, grads_["Wx"], grads_["Wh"], grads_["b"] = layers.lstm_backward(dh, cache)
         return grads_
 
-    def finite(params):
-        if not all(np.all(np.isfinite(v)) for v in params.values()):
-            raise CheckFailure("training with your lstm_forward and lstm_backward produced nan or inf weights.",
-                               kind="not_finite")
-
     momentum_descent(params, gradients, steps=SEQUENCE["steps"], learning_rate=SEQUENCE["learning_rate"],
-                     momentum=SEQUENCE["momentum"], after_step=finite)
+                     momentum=SEQUENCE["momentum"], after_step=finite_weights)
+    return losses
+
+
+LSTM_PARAMETERS = ("Wx", "Wh", "b")
+
+
+def door_sequence_training(door, seed: int = 0) -> list[float]:
+    """:func:`train_sequence` with the door's lstm_forward and lstm_backward, one request per step
+    instead of two: step t's backward pass, the momentum update of Wx, Wh and b (the grader's
+    arithmetic, ``Made``, on the student's side) and step t+1's forward pass go together. The
+    first step goes call by call, so that what the functions return is checked with the usual
+    messages; the cache stays on the student's side throughout."""
+    rng, params = sequence_start(seed)
+    N, H, lr, momentum = SEQUENCE["N"], SEQUENCE["H"], SEQUENCE["learning_rate"], SEQUENCE["momentum"]
+    previous = {k: v.copy() for k, v in params.items()}
+    zeros = np.zeros((N, H))
+    layers = DoorSequence(door)
+    losses = []
+    x, targets = pattern_batch(rng)
+    h, cache = layers.lstm_forward(x, zeros, params["Wx"], params["Wh"], params["b"])
+    for step in range(SEQUENCE["steps"]):
+        loss, grads_, dh = output_layer(h, targets, params)
+        losses.append(loss)
+        last = step == SEQUENCE["steps"] - 1
+        if not last:
+            x, targets = pattern_batch(rng)  # the next step's batch, drawn where train_sequence draws it
+        if step == 0:
+            _, _, grads_["Wx"], grads_["Wh"], grads_["b"] = layers.lstm_backward(dh, cache)
+            new = {k: momentum_step(params[k], grads_[k], previous[k], lr, momentum) for k in params}
+            if not last:
+                h, cache = layers.lstm_forward(x, zeros, new["Wx"], new["Wh"], new["b"])
+        else:
+            parts: list = [Call("lstm_backward", (dh, cache), send=False)]
+            parts += [Made(Build("momentum_step", (params[k], result_of(0, 2 + i), previous[k], lr, momentum)))
+                      for i, k in enumerate(LSTM_PARAMETERS)]
+            if not last:
+                parts.append(Call("lstm_forward", (x, zeros, result_of(1), result_of(2), result_of(3)), keep=(1,)))
+            outcomes = door.call_each(parts)
+            door.release([cache])
+            new = {k: np.asarray(outcomes[1 + i].value, dtype=np.float64) for i, k in enumerate(LSTM_PARAMETERS)}
+            new.update({k: momentum_step(params[k], grads_[k], previous[k], lr, momentum) for k in ("Wy", "by")})
+            if not last:
+                h, cache = sequence_outputs(outcomes[-1].value, x.shape[:2] + (H,))
+        previous, params = params, {k: new[k] for k in params}
+        finite_weights(params)
     return losses
 
 
@@ -566,7 +639,7 @@ def final_loss(losses: list[float]) -> float:
     return float(np.mean(losses[-10:]))
 
 
-@once
+@once(persist=True)
 def torch_final_loss(seed: int) -> float:
     """The oracle's final loss: deterministic, so computed once per grading process."""
     return final_loss(train_sequence(TorchSequence, seed))
@@ -578,7 +651,7 @@ def lstm_training(ctx):
     predict the next token of a repeating pattern (which needs memory: what follows a 0 depends
     on what came before) as well as the same training with PyTorch's gradients."""
     with case(f"pattern {PATTERN.tolist()}, H={SEQUENCE['H']}, {SEQUENCE['steps']} steps of momentum SGD"):
-        mine = final_loss(train_sequence(DoorSequence(ctx.student)))
+        mine = final_loss(door_sequence_training(ctx.student))
         theirs = torch_final_loss(0)
         if not mine <= theirs + TRAINING_MARGIN:
             raise CheckFailure(f"lstm: final training loss {mine:.4f} with your functions, above the {theirs:.4f} of "

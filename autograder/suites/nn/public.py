@@ -39,7 +39,7 @@ FUNCTIONS = ["affine_forward(x, w, b)", "affine_backward(dout, cache)", "relu_fo
              "dropout_backward(dout, cache)",
              "sgd_momentum(w, dw, w_prev, lr, momentum)",
              "two_layer_net(params, X, y, reg)"]
-suite = Suite("nn", FUNCTIONS, "two-layer network", preload=["torch"], seconds=5.5)
+suite = Suite("nn", FUNCTIONS, "two-layer network", preload=["torch"], seconds=2.5)
 VALUE, GRADIENT = TOLERANCES["value"], TOLERANCES["gradient"]
 
 
@@ -571,7 +571,7 @@ def student_training(door, X, y) -> dict:
     return params
 
 
-@once
+@once(persist=True)
 def torch_network_accuracy(seed: int) -> float:
     """The oracle's test accuracy: deterministic, so computed once per grading process."""
     X_train, y_train, X_test, y_test = digits_problem(seed=seed)

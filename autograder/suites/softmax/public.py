@@ -8,7 +8,7 @@ from ...core.checks import Suite
 from ...core.verdicts import Hint, case
 from ..linear import LossSpec, Mistake, expect_stable, penalty, register_public
 
-suite = Suite("softmax", ["softmax_loss(W, X, y, reg)"], "softmax classifier", preload=["torch"], seconds=1.9)
+suite = Suite("softmax", ["softmax_loss(W, X, y, reg)"], "softmax classifier", preload=["torch"], seconds=1.0)
 
 
 def cross_entropy(scores, y, *, axis=1, reduce="mean"):

@@ -8,7 +8,7 @@ from ...core.checks import Suite
 from ...core.verdicts import Hint, case
 from ..linear import LossSpec, Mistake, compare_with_oracle, penalty, register_public
 
-suite = Suite("svm", ["svm_loss(W, X, y, reg)"], "multiclass SVM", preload=["torch"], seconds=2.0)
+suite = Suite("svm", ["svm_loss(W, X, y, reg)"], "multiclass SVM", preload=["torch"], seconds=1.2)
 
 
 def hinge(scores, y, *, margin=1.0, include_correct=False, detach_correct=False, reduce="mean"):

@@ -39,7 +39,7 @@ FUNCTIONS = ["skipgram_pairs(tokens, window)", "negative_sampling_probs(counts, 
              "sgns_update(W_in, W_out, centers, contexts, negatives, lr)"]
 suite = Suite("word2vec", FUNCTIONS, "word2vec", preload=["torch"],
               worker_preload=["scipy.sparse"],  # the sparse matrices a fast scatter-add may use
-              in_place={"sgns_update": ("W_in", "W_out")}, relies_on={"sgns_update": ("sgns_loss",)}, seconds=4.7)
+              in_place={"sgns_update": ("W_in", "W_out")}, relies_on={"sgns_update": ("sgns_loss",)}, seconds=1.9)
 VALUE, GRADIENT = TOLERANCES["value"], TOLERANCES["gradient"]
 
 REPEATS_HINT = Hint("word2vec/repeated_indices_lost", "rows of words that occur once are right, rows of repeated words "
@@ -518,7 +518,7 @@ def train_topics(door, seed: int) -> float:
     return topic_purity(W_in, topic_of)
 
 
-@once
+@once(persist=True)
 def oracle_purity(seed: int) -> float:
     """The same training with the grader's own functions (the contract written with torch)."""
 
