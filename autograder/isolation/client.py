@@ -716,10 +716,7 @@ class WorkerDoor:
         function = functions[0] if len(set(functions)) == 1 else None
         shared = _SharedArguments()
         try:
-            parts = [{"function": part.function, "args": [shared.put(a) for a in part.args],
-                      "kwargs": {k: shared.put(v) for k, v in (part.kwargs or {}).items()},
-                      "keep": [int(i) for i in part.keep], "send": part.send} if isinstance(part, Call)
-                     else {"build": part.recipe, "send": part.send} for part in calls]
+            parts = [_request_part(part, shared) for part in calls]
             message = {"op": "call", **parts[0]} if single else {"op": "calls", "calls": parts}
             message["release"], self._released = self._released, []
             shared.seal()
@@ -737,28 +734,32 @@ class WorkerDoor:
     def _outcome(self, sent: dict, reply: Any, shared: _SharedArguments) -> CallOutcome:
         """One call's outcome from its part of a reply, every field checked."""
         function = sent["function"] if "function" in sent else f"building {sent['build'].kind}"
-        sent = sent if "function" in sent else {"args": [], "kwargs": {}}
+        sent = {"args": sent.get("args", []), "kwargs": sent.get("kwargs", {})}
         try:
             if not isinstance(reply, dict):
                 raise protocol.ProtocolError("outcome")
-            args_after, kwargs_after = reply["args_after"], reply["kwargs_after"]
+            # A field left out holds nothing (see the worker's _reply_of): no argument to
+            # report, no warning, nothing printed, the global random state untouched.
+            args_after = reply.get("args_after", (None,) * len(sent["args"]))
+            kwargs_after = reply.get("kwargs_after", dict.fromkeys(sent["kwargs"]))
             if not isinstance(args_after, tuple) or len(args_after) != len(sent["args"]):
                 raise protocol.ProtocolError("args_after")
             if not isinstance(kwargs_after, dict) or set(kwargs_after) != set(sent["kwargs"]):
                 raise protocol.ProtocolError("kwargs_after")
             # The arrays as the student's code left them, read from the shared memory by the
-            # grader itself: what the worker says about them is not taken on trust.
-            args_after = tuple(shared.after(a, reported) for a, reported in zip(sent["args"], args_after))
-            kwargs_after = {k: shared.after(sent["kwargs"][k], v) for k, v in kwargs_after.items()}
-            notes = reply["warnings"]
+            # grader itself: what the worker says about them is not taken on trust. A number or
+            # a string the grader sent is what it sent: no call can change it for its caller.
+            args_after = tuple(_argument_after(shared, a, reported) for a, reported in zip(sent["args"], args_after))
+            kwargs_after = {k: _argument_after(shared, sent["kwargs"][k], v) for k, v in kwargs_after.items()}
+            notes = reply.get("warnings", [])
             if not isinstance(notes, list):
                 raise protocol.ProtocolError("warnings")
-            seconds = reply["seconds"]
+            seconds = reply.get("seconds", 0.0)
             return CallOutcome(
                 function=function, value=reply["value"], args_after=args_after, kwargs_after=kwargs_after,
-                warnings=tuple(_text(n, 500) for n in notes[:50]), printed=_text(reply["printed"]),
+                warnings=tuple(_text(n, 500) for n in notes[:50]), printed=_text(reply.get("printed", "")),
                 seconds=float(seconds) if isinstance(seconds, (int, float)) else 0.0,
-                global_rng_changed=reply.get("global_rng_changed") is not False,
+                global_rng_changed=reply.get("global_rng_changed", False) is not False,
             )
         except (KeyError, protocol.ProtocolError) as error:
             raise self._fail(StudentProblem(f"{function}: the worker sent an invalid reply ({error}).",
@@ -785,6 +786,27 @@ class WorkerDoor:
         if self._workdir is not None:
             shutil.rmtree(self._workdir, ignore_errors=True)
             self._workdir = None
+
+
+def _request_part(part: Call | Made, shared: _SharedArguments) -> dict:
+    """A call (or recipe) of a request; fields at their defaults left out (no keyword arguments,
+    nothing kept, the value sent back)."""
+    if isinstance(part, Made):
+        return {"build": part.recipe} if part.send else {"build": part.recipe, "send": False}
+    message: dict[str, Any] = {"function": part.function, "args": [shared.put(a) for a in part.args]}
+    if part.kwargs:
+        message["kwargs"] = {k: shared.put(v) for k, v in part.kwargs.items()}
+    if part.keep:
+        message["keep"] = [int(i) for i in part.keep]
+    if not part.send:
+        message["send"] = False
+    return message
+
+
+def _argument_after(shared: _SharedArguments, sent: Any, reported: Any) -> Any:
+    if reported is None and (sent is None or isinstance(sent, (bool, int, float, complex, str, np.generic))):
+        return sent
+    return shared.after(sent, reported)
 
 
 def _problem_from(reply: dict, what: str, module: str | None = None) -> StudentProblem:

@@ -64,16 +64,38 @@ def _unsent(value: Any) -> Any:
     return value
 
 
+def _after(value: Any) -> Any:
+    """An argument after a call as the grader needs it: None where the grader knows it already
+    (a shared array still in place, a recipe, a handle, a number or a string, which no call can
+    change for its caller)."""
+    if isinstance(value, Handle) or value is None or isinstance(value, (bool, int, float, complex, str, np.generic)):
+        return None
+    return _unsent(value)
+
+
 def _reply_of(outcome: CallOutcome) -> dict:
-    return {"value": outcome.value, "args_after": _unsent(outcome.args_after),
-            "kwargs_after": _unsent(outcome.kwargs_after), "warnings": list(outcome.warnings),
-            "printed": outcome.printed, "seconds": outcome.seconds, "global_rng_changed": outcome.global_rng_changed}
+    """A call's outcome, its fields left out where they hold nothing: no argument to report, no
+    warning, nothing printed, the global random state untouched (see the client's _outcome)."""
+    reply: dict[str, Any] = {"value": outcome.value, "seconds": outcome.seconds}
+    args_after = tuple(_after(a) for a in outcome.args_after)
+    if any(a is not None for a in args_after):
+        reply["args_after"] = args_after
+    kwargs_after = {k: _after(v) for k, v in outcome.kwargs_after.items()}
+    if any(v is not None for v in kwargs_after.values()):
+        reply["kwargs_after"] = kwargs_after
+    if outcome.warnings:
+        reply["warnings"] = list(outcome.warnings)
+    if outcome.printed:
+        reply["printed"] = outcome.printed
+    if outcome.global_rng_changed:
+        reply["global_rng_changed"] = True
+    return reply
 
 
 def _part(call: dict) -> Call | Made:
     if "build" in call:
         return Made(call["build"], bool(call.get("send", True)))
-    return Call(call["function"], tuple(call["args"]), call["kwargs"], tuple(call.get("keep", ())),
+    return Call(call["function"], tuple(call["args"]), call.get("kwargs"), tuple(call.get("keep", ())),
                 bool(call.get("send", True)))
 
 
@@ -90,7 +112,7 @@ def handle(door: InProcessDoor, request: dict) -> dict:
             return {"ok": True, "value": door.build(request["recipe"])}
         if op == "call":
             outcome = door.call_keeping(request["function"], request.get("keep", ()), *request["args"],
-                                        **request["kwargs"])
+                                        **request.get("kwargs", {}))
             return {"ok": True, **_reply_of(outcome)}
         if op == "calls":  # several calls (and recipes) in one request; the first failure ends them
             outcomes = door.call_each([_part(call) for call in request["calls"]])
