@@ -354,3 +354,16 @@ def test_the_contract_in_the_suites_is_the_stubs():
         stubs = {node.name: tuple(a.arg for a in node.args.args) for node in tree.body
                  if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")}
         assert load_suite(assignment).contract.arguments == stubs, assignment
+
+
+def test_the_reference_failing_inside_a_batch_is_the_graders_error(tmp_path):
+    """A reference function that raises inside call_each (the batched trainings of the hidden
+    checks) stops grading as the grader's error; it never costs the student the check."""
+    from autograder.core.runner import GraderError, _ReferenceDoor
+
+    module = tmp_path / "ref.py"
+    module.write_text("def fine(x):\n    return x\n\ndef broken(x):\n    raise ValueError('reference bug')\n")
+    door = _ReferenceDoor(module, label="reference")
+    assert [o.value for o in door.call_each([("fine", (1,)), ("fine", (2,))])] == [1, 2]
+    with pytest.raises(GraderError, match="reference bug"):
+        door.call_each([("fine", (1,)), ("broken", (2,))])

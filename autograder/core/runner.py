@@ -78,6 +78,12 @@ class _ReferenceDoor(InProcessDoor):
         except StudentProblem as problem:
             raise GraderError(f"the reference solution failed: {problem.describe()}") from None
 
+    def call_each(self, calls):
+        try:
+            return super().call_each(calls)
+        except StudentProblem as problem:
+            raise GraderError(f"the reference solution failed: {problem.describe()}") from None
+
     def open(self) -> None:
         try:
             super().open()
