@@ -421,6 +421,18 @@ class _SharedArguments:
         self.fds.clear()
 
 
+def _kill_worker(pid: int | None, cgroup: sandbox.PidsCgroup | None) -> None:
+    """SIGKILL a worker, its session and its cgroup."""
+    if pid is not None:
+        for kill in (os.kill, os.killpg):
+            try:
+                kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+    if cgroup is not None:
+        cgroup.kill()
+
+
 @dataclass
 class _Idle:
     """A worker between two checks of the same module: alive, single-threaded, without children,
@@ -434,14 +446,9 @@ class _Idle:
     served: int
 
     def kill(self, zygote: Zygote) -> None:
-        for kill in (os.kill, os.killpg):
-            try:
-                kill(self.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+        _kill_worker(self.pid, self.cgroup)
         self.sock.close()
         if self.cgroup is not None:
-            self.cgroup.kill()
             zygote.bury(self.cgroup)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
@@ -545,15 +552,7 @@ class WorkerDoor:
     def kill_process(self) -> None:
         """SIGKILL the worker and its session (from any thread; the door's channel stays open,
         so that the thread using it hears the worker end)."""
-        pid, cgroup = self._pid, self._cgroup
-        if pid is not None:
-            for kill in (os.kill, os.killpg):
-                try:
-                    kill(pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-        if cgroup is not None:
-            cgroup.kill()
+        _kill_worker(self._pid, self._cgroup)
 
     def _kill(self) -> None:
         """Kill the worker and everything it started (its PID namespace dies with it; its cgroup
