@@ -3,7 +3,8 @@ sandboxed workers, process start to exit) against `python -c "import torch"` tim
 run, with the time per assignment and the five slowest checks (from results.json's per-check
 `extra_data`); then `grade-batch --jobs 2` of several full submissions, in submissions per
 minute. Goals: the full grade in <= 8x the import (<= 10 s where the import takes 1.2 s), the
-batch at >= 12 full submissions per minute on two cores.
+batch at >= 12 full submissions per minute on two cores where the import takes 1.2 s (printed as
+measured, and scaled by the import's time in the same run).
 
 The grader keeps the oracles' and the reference's results of the trainings on disk
 (``core.memo``): the first grade of a new grader computes them (cold), every later one reads
@@ -23,6 +24,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from common import ROOT
+
+
+REFERENCE_IMPORT = 1.2  # seconds of `python -c "import torch"` on the machine the issue's goals were set on
 
 
 def timed(command: list[str], cwd: Path | None = None) -> float:
@@ -68,7 +72,10 @@ def run(repeats: int = 3, batch: int = 6) -> dict:
         print(f"    {test['name']:55s} {test['extra_data']['seconds']:6.2f} s  "
               f"({test['extra_data']['student_seconds']:.2f} s student)")
     rate = batch / batch_seconds * 60
-    print(f"  grade-batch --jobs 2 of {batch} full submissions: {batch_seconds:.1f} s, {rate:.1f} per minute "
-          f"(goal >= 12)")
+    # The goal is set where the import takes 1.2 s; this machine's speed varies 2x from day to
+    # day, so the rate is also given scaled to that machine by the import timed in this run.
+    scaled = rate * torch_import / REFERENCE_IMPORT
+    print(f"  grade-batch --jobs 2 of {batch} full submissions: {batch_seconds:.1f} s, {rate:.1f} per minute here; "
+          f"{scaled:.1f} per minute scaled to a machine where the import takes {REFERENCE_IMPORT} s (goal >= 12)")
     return {"import": torch_import, "grade": grade, "cold": cold, "ratio": grade / torch_import,
-            "batch_per_minute": rate}
+            "batch_per_minute": rate, "batch_per_minute_scaled": scaled}
