@@ -14,13 +14,35 @@ from pathlib import Path
 import pytest
 
 from .core.report import format_points, result_text, score_table
-from .core.runner import Limits, result_without_running, run_check
+from .core.results import Failure
+from .core.runner import Limits, Stalled, result_without_running, run_check
 from .suites import ASSIGNMENTS, load_suite
 
-__all__ = ["pytest_collect_file", "pytest_terminal_summary"]
+__all__ = ["pytest_addoption", "pytest_collect_file", "pytest_collection_modifyitems", "pytest_terminal_summary"]
 
 _RESULTS = pytest.StashKey[list]()
 _BROKEN_IMPORTS = pytest.StashKey[dict]()  # module path -> the failure of its import
+_STALLED = pytest.StashKey[dict]()  # module path -> its functions that ran out of time or crashed
+_CHECKS = pytest.StashKey[list]()  # the checks selected to run, in order
+
+
+def pytest_addoption(parser) -> None:
+    group = parser.getgroup("autograder", "the assignments' checks")
+    try:
+        group.addoption("--timeout", type=float, default=None, metavar="SECONDS",
+                        help=f"time limit of one check's student code, in seconds (default "
+                             f"{Limits().check_seconds:g}, as when the instructor grades)")
+    except ValueError:  # pytest-timeout defines --timeout too (per test, in seconds): its value is ours
+        pass
+
+
+def _limits(config) -> Limits:
+    seconds = config.getoption("timeout", default=None)
+    if seconds is None:
+        return Limits()
+    if not seconds > 0:
+        raise pytest.UsageError(f"--timeout must be a positive number of seconds, got {seconds:g}")
+    return Limits(check_seconds=float(seconds))
 
 
 def pytest_collect_file(file_path: Path, parent):
@@ -49,7 +71,8 @@ class CheckItem(pytest.Item):
         if self.path in broken:  # importing is deterministic: a hang at import is paid once
             result = result_without_running(self.check, broken[self.path])
         else:
-            result = run_check(self.check, self.path, limits=Limits())
+            stalled = self.config.stash.setdefault(_STALLED, {}).setdefault(self.path, Stalled())
+            result = run_check(self.check, self.path, limits=_limits(self.config), stalled=stalled)
             if result.import_failed:
                 broken[self.path] = result.failure
         self.config.stash.setdefault(_RESULTS, []).append(result)
@@ -65,10 +88,26 @@ class CheckItem(pytest.Item):
         return self.path, None, f"{self.check.full_name} [{format_points(self.check.points)} pts]"
 
 
+def pytest_collection_modifyitems(session, config, items) -> None:
+    _limits(config)  # a bad --timeout stops the run before any check
+    config.stash[_CHECKS] = [item.check for item in items if isinstance(item, CheckItem)]
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     results = config.stash.get(_RESULTS, [])
     if not results:
         return
-    terminalreporter.section("score")
+    selected = config.stash.get(_CHECKS, [])
+    ran = {(r.check.assignment, r.check.name) for r in results}
+    missing = [c for c in selected if (c.assignment, c.name) not in ran]
+    if missing:  # interrupted (Ctrl-C, -x): the checks not run count in the maximum, at 0
+        not_run = Failure("not_run", "Not run: the run stopped before this check.")
+        order = {(c.assignment, c.name): i for i, c in enumerate(selected)}
+        results = sorted(results + [result_without_running(c, not_run) for c in missing],
+                         key=lambda r: order.get((r.check.assignment, r.check.name), len(order)))
+    terminalreporter.section("score" + (" (partial)" if missing else ""))
     terminalreporter.write(score_table(results))
+    if missing:
+        terminalreporter.write_line(f"PARTIAL: the run stopped after {len(ran)} of {len(selected)} checks; the "
+                                    f"{len(missing)} not run count 0 here. Run pytest again to grade them all.")
     terminalreporter.write_line("(public checks only; the instructor's grade also includes hidden checks)")

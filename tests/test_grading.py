@@ -81,7 +81,7 @@ def test_failure_numbers_that_json_cannot_hold_become_strings():
 @pytest.mark.parametrize("isolated", [True, False], ids=["isolated", "in-process"])
 def test_every_kind_of_problem_in_student_code_has_its_kind(tmp_path, isolated):
     """What happens inside student code becomes a kind, whichever door it ran behind."""
-    cases = {"infinite_loop": ("cross_validate_k/folds", "timed_out", "cross_validate_k"),
+    cases = {"infinite_loop": ("cross_validate_k/structure", "timed_out", "cross_validate_k"),
              "missing_function": ("cross_validate_k/folds", "missing_function", "cross_validate_k"),
              "import_error": ("compute_distances/shape", "does_not_import", None),
              "keyboard_interrupt": ("cross_validate_k/folds", "raised", "cross_validate_k")}

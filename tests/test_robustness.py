@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import warnings
 
 import pytest
@@ -17,7 +18,7 @@ from conftest import SUBMISSIONS, overlay_submission, run_cli
 from autograder.core.report import result_text
 from autograder.core.runner import Limits
 from autograder.grading import GradingOptions, grade_submission
-from autograder.suites import load_suite
+from autograder.suites import ASSIGNMENTS, load_suite
 
 ALL = {c.name for c in load_suite("knn").checks()}
 CV = {n for n in ALL if n.startswith("cross_validate_k/")}
@@ -103,9 +104,44 @@ def test_hang_costs_only_its_checks(tmp_path, name, mode):
     tests = {t["name"]: t for t in json.loads((tmp_path / "out.json").read_text())["tests"]}
     assert {n for n, t in tests.items() if t["score"] < t["max_score"]} == {f"knn/{n}" for n in CV}
     limit = "1 s per check" if mode else "1 s of CPU time per check"  # a worker's code is timed in CPU time
-    output = tests["knn/cross_validate_k/folds"]["output"]
+    output = tests["knn/cross_validate_k/structure"]["output"]  # the first check of cross_validate_k
     assert f"did not finish within the time limit ({limit})" in output
     assert "Your code spent its time in cross_validate_k " in output and " per call (1 call, " in output
+    # it would time out again: its later checks are not run (fail fast), and say why
+    for name in CV - {"cross_validate_k/structure"}:
+        assert tests[f"knn/{name}"]["output"].startswith(
+            "Not run: cross_validate_k ran out of time in cross_validate_k/structure"), tests[f"knn/{name}"]["output"]
+        assert tests[f"knn/{name}"]["extra_data"]["student_seconds"] == 0
+
+
+def test_a_function_that_never_returns_and_ignores_signals_costs_two_time_limits(tmp_path):
+    """knn_predict never returns and ignores every signal: a whole submission (all eight
+    assignments) is graded, knn_predict's first check and cross_validate_k's first (whose
+    student code calls knn_predict) are stopped from outside after the limit and its grace, and
+    every later check of those two functions is reported as not run instead of waiting again."""
+    from conftest import ROOT
+
+    submission = tmp_path / "sub"
+    shutil.copytree(ROOT / "solutions", submission, ignore=shutil.ignore_patterns("__pycache__"))
+    with open(submission / "knn" / "knn.py", "a") as module:
+        module.write("\n\n" + (SUBMISSIONS / "ignores_signals.py").read_text())
+    proc = run_cli("grade", str(submission), "--timeout", "2", "--json", str(tmp_path / "out.json"), timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    tests = {t["name"]: t for t in json.loads((tmp_path / "out.json").read_text())["tests"]}
+    assert {n.split("/")[0] for n in tests} == set(ASSIGNMENTS)
+    lost = {n for n, t in tests.items() if t["score"] < t["max_score"]}
+    assert lost == {f"knn/{n}" for n in PREDICT | CV}, sorted(lost)  # the other assignments keep every point
+    timed_out = {n for n in lost if tests[n]["extra_data"]["kind"] == "timed_out"}
+    assert timed_out == {"knn/knn_predict/shape_dtype", "knn/cross_validate_k/structure"}
+    for name in lost - timed_out:
+        stalled = "knn_predict" if "/knn_predict/" in name else "cross_validate_k"
+        assert tests[name]["extra_data"]["kind"] == "not_run"
+        assert tests[name]["output"].startswith(f"Not run: {stalled} ran out of time in "), tests[name]["output"]
+    # the student's code ran for two time limits and their grace (GRACE_SECONDS) at most, in all knn checks
+    from autograder.isolation.client import GRACE_SECONDS
+
+    spent = sum(t["extra_data"]["student_seconds"] for n, t in tests.items() if n.startswith("knn/"))
+    assert spent < 2 * (2 + GRACE_SECONDS) + 1, spent
 
 
 def test_import_hang_is_paid_once(tmp_path):

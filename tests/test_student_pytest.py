@@ -37,3 +37,56 @@ def test_a_finished_assignment_passes(tmp_path):
     proc = run_pytest(str(work / "knn"), "--rootdir", str(work))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "14 passed" in proc.stdout and "22/22" in proc.stdout
+
+
+def _endless_knn_predict(tmp_path, marker=None):
+    """A copy of the stubs whose kNN is the reference but knn_predict never returns (writing
+    ``marker`` first, when given, so that a test knows the loop has started)."""
+    work = tmp_path / "assignments"
+    shutil.copytree(ROOT / "assignments", work)
+    touch = f"    open({str(marker)!r}, 'w').close()\n" if marker else ""
+    (work / "knn" / "knn.py").write_text((SOLUTIONS / "knn" / "knn.py").read_text()
+                                         + f"\n\ndef knn_predict(X_train, y_train, X_test, k=1):\n{touch}"
+                                           "    while True:\n        pass\n")
+    return work
+
+
+def test_a_function_that_times_out_is_not_run_again_and_timeout_sets_the_limit(tmp_path):
+    work = _endless_knn_predict(tmp_path)
+    proc = run_pytest(str(work / "knn"), "--rootdir", str(work), "--timeout", "1")
+    out = proc.stdout
+    assert proc.returncode == 1, out + proc.stderr
+    assert "knn_predict did not finish within the time limit (1 s per check)" in out
+    # one time limit for knn_predict, one for cross_validate_k (which calls it); the rest at once
+    assert out.count("did not finish within the time limit") == 2, out
+    assert out.count("Not run: knn_predict ran out of time in knn_predict/shape_dtype") == 6, out
+    assert out.count("Not run: cross_validate_k ran out of time in cross_validate_k/structure") == 2, out
+    assert "NOT RUN" in out and "knn total                                 7/22" in out
+
+
+def test_a_bad_timeout_is_refused(tmp_path):
+    proc = run_pytest("assignments/knn", "--timeout", "0")
+    assert proc.returncode != 0
+    assert "--timeout must be a positive number of seconds, got 0" in proc.stderr + proc.stdout
+
+
+def test_after_ctrl_c_the_table_says_it_is_partial(tmp_path):
+    import signal
+    import time
+
+    marker = tmp_path / "looping"
+    work = _endless_knn_predict(tmp_path, marker)
+    proc = subprocess.Popen([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", str(work / "knn"),
+                             "--rootdir", str(work)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.monotonic() + 300
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert marker.exists(), "knn_predict was never called"
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert "score (partial)" in out, out + err
+    # compute_distances' 4 checks ran (7 points); the 10 others count 0 in the maximum
+    assert "PARTIAL: the run stopped after 4 of 14 checks; the 10 not run count 0 here" in out, out
+    assert "knn total                                 7/22" in out
+    assert "knn_predict/shape_dtype                    0/1  NOT RUN" in out

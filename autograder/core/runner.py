@@ -7,15 +7,16 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from .checks import Check, Context, Contract, Suite, module_file
-from .door import Door, InProcessDoor, StudentProblem, StudentTimeout
+from .door import Call, CallOutcome, Door, InProcessDoor, StudentProblem, StudentTimeout, as_part
 from .results import CheckResult, Failure
 from .verdicts import CheckFailure, InputsUntouched
 
-__all__ = ["DoorFactory", "GraderError", "Limits", "failure_of", "grade_suite", "in_process_doors",
+__all__ = ["DoorFactory", "GraderError", "Limits", "Stalled", "failure_of", "grade_suite", "in_process_doors",
            "result_without_running", "run_check"]
 
 
@@ -135,6 +136,66 @@ def slow_code(failure: Failure, student: Door, reference: Door | None) -> Failur
                    function=name, numbers={**failure.numbers, **numbers})
 
 
+# Failures after which a function's later checks are not run: each would wait out its time
+# limit (or crash) again, and one endless loop would cost a student one time limit per check.
+_STALLS = {"timed_out": "ran out of time", "crashed": "crashed the process running it"}
+
+
+@dataclass
+class Stalled:
+    """The functions of one submission's module that ran out of time or crashed, each with the
+    check where it first happened. Their later checks are not run, and a check of another
+    function that calls one of them directly fails at once ("fail fast"): a student whose
+    knn_predict never returns waits one time limit for it (and one for cross_validate_k, which
+    calls it inside the student's code), not one per check."""
+
+    where: dict[str, tuple[str, str]] = field(default_factory=dict)  # function -> (check, what happened)
+
+    def note(self, result: CheckResult) -> None:
+        failure = result.failure
+        if failure is not None and failure.kind in _STALLS and failure.function:
+            self.where.setdefault(failure.function, (result.check.name, _STALLS[failure.kind]))
+
+    def failure(self, function: str) -> Failure | None:
+        if function not in self.where:
+            return None
+        check, what = self.where[function]
+        return Failure("not_run", f"Not run: {function} {what} in {check}, so its later checks are not run (each "
+                                  f"would wait out the time limit again). Fix {function} first.", function)
+
+
+class _FailFast:
+    """A door that refuses calls to the functions that stalled in earlier checks (they would
+    stall again): the check fails at once, as not run."""
+
+    def __init__(self, door: Any, stalled: Stalled) -> None:
+        self._door = door
+        self._stalled = stalled
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._door, name)
+
+    def _refuse(self, function: str) -> None:
+        failure = self._stalled.failure(function)
+        if failure is not None:
+            raise StudentProblem(failure.message, kind="not_run", function=function)
+
+    def call(self, function: str, *args: Any, **kwargs: Any) -> CallOutcome:
+        self._refuse(function)
+        return self._door.call(function, *args, **kwargs)
+
+    def call_keeping(self, function: str, keep: Sequence[int], *args: Any, **kwargs: Any) -> CallOutcome:
+        self._refuse(function)
+        return self._door.call_keeping(function, keep, *args, **kwargs)
+
+    def call_each(self, calls: Sequence[Any]) -> list[CallOutcome]:
+        parts = [as_part(part) for part in calls]
+        for part in parts:
+            if isinstance(part, Call):
+                self._refuse(part.function)
+        return self._door.call_each(parts)
+
+
 def no_file(check: Check) -> Failure:
     return Failure("no_file", f"Not graded: the submission has no file {module_file(check.assignment)}.")
 
@@ -147,10 +208,25 @@ def run_check(
     limits: Limits = Limits(),
     open_door: DoorFactory = in_process_doors,
     time_limit: float | None = None,
+    stalled: Stalled | None = None,
 ) -> CheckResult:
     """Run one check against the module at ``module_path`` and return its result. Never raises
     for anything student code does; a real Ctrl-C (KeyboardInterrupt) still stops grading.
-    ``time_limit`` (default ``limits.check_seconds``) caps this check's student code."""
+    ``time_limit`` (default ``limits.check_seconds``) caps this check's student code.
+    ``stalled``: the functions that ran out of time or crashed in this module's earlier checks
+    (updated with this check's): a check of one of them is not run, a call to one fails at once."""
+    if stalled is not None:
+        failure = stalled.failure(check.function)
+        if failure is not None:
+            return result_without_running(check, failure)
+    outcome = _run_check(check, module_path, reference_path, limits, open_door, time_limit, stalled)
+    if stalled is not None:
+        stalled.note(outcome)
+    return outcome
+
+
+def _run_check(check: Check, module_path: Path | None, reference_path: Path | None, limits: Limits,
+               open_door: DoorFactory, time_limit: float | None, stalled: Stalled | None) -> CheckResult:
     started = time.perf_counter()
 
     student = None
@@ -174,6 +250,8 @@ def run_check(
         contract = check.contract
         guarded = (InputsUntouched(student, contract.arguments, contract.in_place, contract.inputs_count_in(check))
                    if contract is not None else student)
+        if stalled is not None and stalled.where:
+            guarded = _FailFast(guarded, stalled)
         check.run(Context(check, guarded, reference))
     except StudentTimeout as timeout:
         return result(slow_code(failure_of(timeout, check), student, reference))
@@ -217,6 +295,7 @@ def grade_suite(
     reference_path = Path(solutions_dir) / suite.module_file if solutions_dir is not None else None
     results: list[CheckResult] = []
     broken_import: Failure | None = None
+    stalled = Stalled()
     budget = limits.submission_seconds
     for check in suite.checks(include_hidden):
         if stop is not None and stop.is_set():
@@ -232,7 +311,8 @@ def grade_suite(
                            "of student code).")))
             continue
         outcome = run_check(check, module_path if module_path.is_file() else None, reference_path=reference_path,
-                            limits=limits, open_door=open_door, time_limit=min(limits.check_seconds, budget))
+                            limits=limits, open_door=open_door, time_limit=min(limits.check_seconds, budget),
+                            stalled=stalled)
         budget -= outcome.student_seconds
         if outcome.import_failed:
             broken_import = outcome.failure
