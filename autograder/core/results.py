@@ -40,7 +40,8 @@ KINDS: dict[str, str] = {
     "crashed": "the process running student code ended, or broke its channel to the grader",
     "does_not_import": "the module could not be imported",
     "no_file": "the submission has no module for the assignment",
-    "not_run": "the check was not run (the submission's time budget was used up, a function it needs ran out of time or crashed in an earlier check, or the run was interrupted)",
+    "not_run": "the check was not run (the submission's time budget was used up, a function it needs ran out of "
+               "time or crashed in an earlier check, or the run was interrupted)",
     "grader_error": "the grader itself failed (not the student's fault)",
 }
 
