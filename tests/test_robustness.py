@@ -202,3 +202,31 @@ def test_a_real_ctrl_c_stops_grading_but_a_raised_one_does_not(tmp_path):
     while any(os.path.exists(f"/proc/{pid}") for pid in running) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not [pid for pid in running if os.path.exists(f"/proc/{pid}")]  # none left running its loop
+
+
+def test_a_failure_shows_what_the_code_printed_and_how_much(tmp_path, isolated):
+    """A flood of output is cut, measured and shown with the failure, whichever the door."""
+    results = graded(tmp_path, "prints_and_fails", isolated)
+    output = result_text(results["compute_distances/values"])
+    assert "Your code printed " in output and " in this check (and " in output, output
+    assert "print calls after the output was full, not even formatted" in output
+    first = output.split("The first lines were:\n", 1)[1]
+    assert first.startswith("row 0 column 0 distance "), first[:200]
+    assert len(first) < 5000  # the first lines only
+
+
+def test_prints_past_the_limit_are_not_even_formatted(tmp_path):
+    """A print whose output is cut costs no formatting: the objects printed once the output is
+    full are never turned into text (that, for floats and arrays, is what takes the time)."""
+    from autograder.core.door import InProcessDoor
+
+    module = tmp_path / "printer.py"
+    module.write_text("class Loud:\n    made = 0\n\n    def __str__(self):\n        Loud.made += 1\n"
+                      "        return 'loud ' * 20\n\n\n"
+                      "def shout(n):\n    thing = Loud()\n    for _ in range(n):\n        print(thing, thing)\n"
+                      "    return Loud.made\n")
+    door = InProcessDoor(module)
+    made = door.call("shout", 100_000).value
+    assert made < 200, made  # 4000 characters are about 40 lines of 100: the rest were counted only
+    assert door.printed_cut[1] > 99_000 and len(door.printed) == 4000
+    assert "100 more" not in door.printed_note() and "print calls after the output was full" in door.printed_note()

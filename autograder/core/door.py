@@ -22,11 +22,13 @@ else.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import ctypes
 import io
 import itertools
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -292,13 +294,21 @@ class _TimeUp(BaseException):
 
 
 class _BoundedText(io.TextIOBase):
-    """A text sink keeping the first ``limit`` characters written to it."""
+    """A text sink keeping the first ``limit`` characters written to it; the rest is counted.
+    Once it is full, ``print`` calls aimed at it are counted without formatting their
+    arguments (``skipped``, see :func:`_cheap_prints`), so that printing costs a student's code
+    next to nothing in time whatever it prints."""
 
     def __init__(self, limit: int) -> None:
-        self.limit = limit
+        self.limit = max(int(limit), 0)
         self.parts: list[str] = []
         self.kept = 0
         self.dropped = 0
+        self.skipped = 0
+
+    @property
+    def full(self) -> bool:
+        return self.kept >= self.limit
 
     def writable(self) -> bool:
         return True
@@ -312,11 +322,50 @@ class _BoundedText(io.TextIOBase):
         self.dropped += max(0, len(text) - max(room, 0))
         return len(text)
 
+    def kept_text(self) -> str:
+        return "".join(self.parts)
+
     def text(self) -> str:
-        out = "".join(self.parts)
-        if self.dropped:
-            out += f"\n... ({self.dropped} more characters not shown)"
-        return out
+        """What was kept, and how much was not."""
+        return self.kept_text() + _cut_note(self.dropped, self.skipped)
+
+
+def _cut_note(dropped: int, skipped: int) -> str:
+    if not (dropped or skipped):
+        return ""
+    parts = [f"{_size(dropped)} more" if dropped else ""]
+    if skipped:
+        parts.append(f"{skipped:,} more print calls")
+    return f"\n... (output cut: {' and '.join(p for p in parts if p)} not shown)"
+
+
+def _size(characters: int) -> str:
+    for unit, size in (("MB", 1 << 20), ("kB", 1 << 10)):
+        if characters >= size:
+            return f"{characters / size:.1f} {unit}"
+    return f"{characters} characters"
+
+
+@contextlib.contextmanager
+def _cheap_prints(sink: _BoundedText):
+    """While student code runs, a ``print`` whose output would go to the full ``sink`` is only
+    counted: its arguments are not even turned into text (a float's or an array's text is what
+    costs time). Anything else prints as always. Replaces ``builtins.print`` (like the
+    redirection of sys.stdout beside it, for the time of one call, under _RUN_LOCK)."""
+    real = builtins.print
+
+    def cheap_print(*args, sep=" ", end="\n", file=None, flush=False):
+        target = sys.stdout if file is None else file
+        if target is sink and sink.full:
+            sink.skipped += 1
+            return None
+        return real(*args, sep=sep, end=end, file=file, flush=flush)
+
+    builtins.print = cheap_print
+    try:
+        yield
+    finally:
+        builtins.print = real
 
 
 @contextlib.contextmanager
@@ -444,6 +493,10 @@ class InProcessDoor:
         self.time_limit = float(time_limit)
         self.label = label
         self.spent = 0.0
+        # What the student's code printed through this door (one check): the first
+        # _OUTPUT_LIMIT characters in all, and how much more there was (characters, print calls).
+        self.printed = ""
+        self.printed_cut = [0, 0]
         self._module: ModuleType | None = None
         self._objects: dict[int, Any] = {}
         self._ids = itertools.count(1)
@@ -503,13 +556,16 @@ class InProcessDoor:
         limit = time_limit_text(self.time_limit, self.cpu_clock)
         if remaining <= 0:
             raise StudentTimeout(f"{what}: out of time (the limit is {limit}).", function=function)
-        sink = _BoundedText(_OUTPUT_LIMIT)
+        sink = _BoundedText(_OUTPUT_LIMIT - len(self.printed))
         clock = time.process_time if self.cpu_clock else time.perf_counter
         started = clock()
         state: dict = {}
 
         def spent() -> float:
             seconds = clock() - started
+            self.printed += sink.kept_text()
+            self.printed_cut[0] += sink.dropped
+            self.printed_cut[1] += sink.skipped
             self.spent += seconds
             if function is not None:
                 self.timings.setdefault(function, FunctionTime()).add(seconds)
@@ -526,6 +582,7 @@ class InProcessDoor:
                 stack.enter_context(np.errstate(**np.geterr()))  # undo any np.seterr in student code
                 stack.enter_context(contextlib.redirect_stdout(sink))
                 stack.enter_context(contextlib.redirect_stderr(sink))
+                stack.enter_context(_cheap_prints(sink))
                 result = thunk()
                 if state.get("timed_out"):  # the student swallowed the alarm and carried on
                     raise _TimeUp()
@@ -541,7 +598,11 @@ class InProcessDoor:
         notes = tuple(
             f"{w.category.__name__}: {w.message} ({Path(w.filename).name}:{w.lineno})" for w in caught
         )
-        return result, notes, sink.text(), seconds
+        return result, notes, sink.kept_text(), seconds
+
+    def printed_note(self) -> str:
+        """What the student's code printed through this door, for a failure's message."""
+        return printed_note(self.printed, *self.printed_cut)
 
     # The grader's side ----------------------------------------------------------------------
 
@@ -756,3 +817,16 @@ _MT19937_STATE_BYTES = 624 * 4 + 4  # struct mt19937_state {uint32_t key[624]; i
 
 def _output_note(text: str) -> str:
     return f"\nYour code printed:\n{text}" if text.strip() else ""
+
+
+def printed_note(kept: str, dropped: int = 0, skipped: int = 0) -> str:
+    """"Your code printed ...": the first lines of what a check's calls printed, and how much
+    was cut (so a student sees a flood of output for what it is)."""
+    if not (kept.strip() or dropped or skipped):
+        return ""
+    if not (dropped or skipped):
+        return f"Your code printed:\n{kept.rstrip()}"
+    total = _size(len(kept) + dropped) + (" and more" if skipped else "")
+    calls = f" (and {skipped:,} print calls after the output was full, not even formatted)" if skipped else ""
+    return (f"Your code printed {total} in this check{calls}; printing is not needed here and only the first "
+            f"lines are kept. The first lines were:\n{kept.rstrip()}")

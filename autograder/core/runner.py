@@ -233,6 +233,10 @@ def _run_check(check: Check, module_path: Path | None, reference_path: Path | No
 
     def result(failure: Failure | None) -> CheckResult:
         spent = student.spent if student is not None else 0.0
+        if failure is not None and student is not None and "Your code printed" not in failure.details:
+            note = student.printed_note() if hasattr(student, "printed_note") else ""
+            if note:  # what the code printed helps to see why it failed
+                failure = replace(failure, details=(failure.details + "\n" + note).strip("\n"))
         return CheckResult(check.info, 0.0 if failure else check.points, failure, time.perf_counter() - started,
                            spent)
 

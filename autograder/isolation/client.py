@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from ..core.door import (
+    _OUTPUT_LIMIT,
     Build,
     Call,
     CallOutcome,
@@ -46,6 +47,7 @@ from ..core.door import (
     StudentRaised,
     StudentTimeout,
     as_part,
+    printed_note,
     relabel,
     time_limit_text,
 )
@@ -471,6 +473,8 @@ class WorkerDoor:
         self.label = label
         self.spent = 0.0  # CPU seconds of the worker while it served requests
         self.timings: dict[str, FunctionTime] = {}
+        self.printed = ""  # what the student's code printed in this check (the first characters)
+        self.printed_cut = [0, 0]  # and how much more: characters, print calls (as the worker counts them)
         self._released: list[Handle] = []
         self._cgroup: sandbox.PidsCgroup | None = None
         self._pid: int | None = None
@@ -653,6 +657,9 @@ class WorkerDoor:
                                             function=function)) from None
         if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
             raise self._fail(StudentProblem(f"{what}: the worker sent an invalid reply.", function=function))
+        cut = reply.get("printed_cut")
+        if isinstance(cut, list) and len(cut) == 2 and all(type(n) is int and n >= 0 for n in cut):
+            self.printed_cut = cut
         if not reply["ok"]:
             problem = _problem_from(reply, what, self.path.name)
             if problem.function is None:
@@ -689,6 +696,9 @@ class WorkerDoor:
             raise StudentImportError(f"{self.path.name} could not be imported: {problem.message}",
                                      problem.details) from None
         self._opened = True
+
+    def printed_note(self) -> str:
+        return printed_note(self.printed, *self.printed_cut)
 
     def has(self, function: str) -> bool:
         self.open()
@@ -754,9 +764,12 @@ class WorkerDoor:
             if not isinstance(notes, list):
                 raise protocol.ProtocolError("warnings")
             seconds = reply.get("seconds", 0.0)
+            printed = _text(reply.get("printed", ""))
+            if len(self.printed) < _OUTPUT_LIMIT:
+                self.printed = (self.printed + printed)[:_OUTPUT_LIMIT]
             return CallOutcome(
                 function=function, value=reply["value"], args_after=args_after, kwargs_after=kwargs_after,
-                warnings=tuple(_text(n, 500) for n in notes[:50]), printed=_text(reply.get("printed", "")),
+                warnings=tuple(_text(n, 500) for n in notes[:50]), printed=printed,
                 seconds=float(seconds) if isinstance(seconds, (int, float)) else 0.0,
                 global_rng_changed=reply.get("global_rng_changed", False) is not False,
             )

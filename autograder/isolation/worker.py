@@ -179,6 +179,8 @@ def serve(sock: socket.socket, module_path: str, label: str, seconds: float) -> 
         door.self_read = {id(array) for array in made}
         reply = handle(door, request)
         door.self_read = set()
+        if any(door.printed_cut) and isinstance(reply, dict):  # how much output was cut, in this check so far
+            reply["printed_cut"] = list(door.printed_cut)
         del made
         try:
             frame = protocol.encode(reply)
