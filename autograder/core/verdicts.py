@@ -178,8 +178,8 @@ COMMON_HINTS = {
                            "wrap the result with np.array(...) or build it with NumPy operations."),
     "int_loss": Hint("common/int_not_float", "a loss averages over samples: it is a float."),
     "input_modified": Hint("common/input_modified",
-                           "work on a copy (x = x.astype(np.float64) or x.copy()) instead of operators like "
-                           "-=, /= or slice assignment on an argument."),
+                           "work on a copy (astype and .copy() make one) instead of operators like -=, /= "
+                           "or slice assignment on an argument."),
 }
 
 

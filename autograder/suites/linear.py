@@ -168,7 +168,8 @@ PENALTY_CASES = [
     LinearCase(N=20, D=8, C=10, seed=12, reg=2.5, labels=np.int32),
 ]
 PENALTY_HINT = Hint("common/penalty_wrong", "with reg = 0 your answer is right: look at the penalty, "
-                    "loss += reg * np.sum(W * W) and dW += 2 * reg * W.")
+                    "reg * sum(W**2) (the notes' lambda times the sum of the squared weights) in the loss, and "
+                    "its gradient with respect to W in dW.")
 RETURN_LOSS_DW = Hint("common/return_loss_dw", "return loss, dW")
 
 

@@ -126,8 +126,9 @@ def conv_shape_hints(row: ConvCase) -> list[Hint]:
 
     ceil = (N, F, 1 + -(-(row.H + 2 * p - row.HH) // s), 1 + -(-(row.W + 2 * p - row.WW) // s))
     return [
-        Hint("conv/stride_ignored", "the stride is ignored: move the window stride pixels at a time, "
-             "H' = 1 + (H + 2*pad - HH) // stride.", lambda a: s > 1 and a.shape == shape(p, 1)),
+        Hint("conv/stride_ignored", "the stride is ignored: move the window stride pixels at a time, which also "
+             "makes the output smaller (the contract's H' holds for every stride).",
+             lambda a: s > 1 and a.shape == shape(p, 1)),
         Hint("conv/padding_missing", "the padding is missing: pad x with pad zeros on every side first.",
              lambda a: p > 0 and a.shape == shape(0, s)),
         Hint("conv/padded_one_side", "x is padded on one side only: add pad zeros on both sides of each axis.",
@@ -155,7 +156,7 @@ def conv_value_hints(x, w, b, row: ConvCase) -> list[Hint]:
         Hint("conv/bias_missing", "the bias b[f] is missing.").if_close(
             lambda: conv_alternative(x, w, b, s, p, bias="none"), VALUE),
         Hint("conv/bias_on_last_axis", "the bias is added along the wrong axis: b[f] belongs to filter f, out[:, f] "
-             "(b[None, :, None, None]), not to the last axis.").if_close(
+             "(axis 1, the filter axis), not to the last axis: shape b so that it broadcasts along axis 1.").if_close(
             lambda: conv_alternative(x, w, b, s, p, bias="last"), VALUE),
     ]
 
@@ -211,8 +212,8 @@ def conv_invalid(ctx):
 def conv_gradients(door, x, w, b, row: ConvCase, dout):
     _, cache = conv(door, x, w, b, row)
     p = row.pad
-    padded = Hint("conv/dx_keeps_padding", "dx still has the padding: return the gradient of x itself, "
-                  "dx_padded[:, :, pad:-pad, pad:-pad].",
+    padded = Hint("conv/dx_keeps_padding", "dx still has the padding: return the gradient of x itself, in x's "
+                  "shape, without the pad rows and columns that were added on each side.",
                   lambda a: p > 0 and a.shape == (*x.shape[:2], x.shape[2] + 2 * p, x.shape[3] + 2 * p))
     transposed = Hint("conv/dw_transposed", "dw is transposed.",
                       lambda a: a.shape != w.shape and sorted(a.shape) == sorted(w.shape))
@@ -318,7 +319,8 @@ def torch_pool(row: PoolCase):
 
 
 def pool(door, x, row: PoolCase):
-    ignored = Hint("conv/pool_stride_ignored", "the stride is ignored: H' = 1 + (H - pool_size) // stride.",
+    ignored = Hint("conv/pool_stride_ignored", "the stride is ignored: the window moves stride pixels at a time, "
+                   "which also sets the output size (the contract gives H').",
                    lambda a: row.stride != 1 and a.shape[2:] == tuple(s - row.pool_size + 1 for s in row.shape[2:]))
     as_pool = Hint("conv/pool_stride_is_pool_size", "the stride is taken to be pool_size: use the stride argument.",
                    lambda a: a.shape == PoolCase(row.shape, row.pool_size, row.pool_size, 0).out_shape)

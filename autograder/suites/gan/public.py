@@ -52,15 +52,16 @@ SIGMOID_HINT = Hint("gan/bce_after_sigmoid", "binary_cross_entropy on sigmoid(lo
                     "to 0 or 1 its log is clamped at -100. Use F.binary_cross_entropy_with_logits on the logits "
                     "themselves.")
 ZERO_G_HINT = Hint("gan/generator_gradients_not_zeroed", "G's gradients were not zeroed before its step: they still "
-                   "hold the previous call's (call opt_G.zero_grad() before g_loss.backward()).")
-D_MOVED_HINT = Hint("gan/discriminator_moved_by_generator", "D was moved by the generator's step too (opt_D.step() "
-                    "after g_loss.backward(), or one optimiser for both players): only opt_D moves D, before the "
-                    "generator's step.")
-ZERO_D_HINT = Hint("gan/discriminator_gradients_not_zeroed", "D's gradients were not zeroed before its step (call "
-                   "opt_D.zero_grad() before d_loss.backward()).")
+                   "hold the previous call's (zero opt_G's gradients before the generator's backward pass).")
+D_MOVED_HINT = Hint("gan/discriminator_moved_by_generator", "D was moved by the generator's step too (D's optimiser "
+                    "stepping after the generator's backward pass, or one optimiser for both players): only opt_D "
+                    "moves D, before the generator's step.")
+ZERO_D_HINT = Hint("gan/discriminator_gradients_not_zeroed", "D's gradients were not zeroed before its step (zero "
+                   "opt_D's gradients before the discriminator's backward pass).")
 NOT_DETACHED_HINT = Hint("gan/fake_not_detached", "G was moved by the discriminator's loss too: with fake not "
-                         "detached, d_loss.backward() leaves gradients in G that its step then adds to its own. Use "
-                         "D(fake.detach()), and zero opt_G's gradients before g_loss.backward().")
+                         "detached, the discriminator's backward pass leaves gradients in G that its step then adds "
+                         "to its own. Detach the fakes D judges for its own loss (.detach() cuts the graph back to "
+                         "G), and zero opt_G's gradients before the generator's backward pass.")
 
 
 def build(door, kind: str, *args):
@@ -120,13 +121,15 @@ def expect_bce(door, logits, targets, outcome=None) -> None:
                      Hint("gan/bce_summed", "the loss is the mean over the N samples, not the sum.").if_close(
                          want_loss * N, VALUE),
                      Hint("gan/log_of_sigmoid", "log(sigmoid(z)) loses everything once sigmoid(z) rounds to 0 or 1: "
-                          "use log sigmoid(z) = -np.logaddexp(0, -z) and log(1 - sigmoid(z)) = -np.logaddexp(0, z).",
+                          "write log sigmoid(z) and log(1 - sigmoid(z)) through np.logaddexp (the contract gives "
+                          "both identities), which never takes the log of 0.",
                           lambda a: not np.all(np.isfinite(a)))])
     expect_close(dlogits, want_grad, "dlogits", "bce_with_logits", tolerance=GRADIENT, source="torch autograd", hints=[
         Hint("gan/bce_gradient_not_averaged",
-             "the loss is a mean: divide the gradient (sigmoid(z) - t) by N.").if_close(want_grad * N, GRADIENT),
-        Hint("gan/bce_gradient_sign", "the gradient is (sigmoid(z) - t) / N: the sign is reversed.").if_close(
-            -want_grad, GRADIENT),
+             "the loss is a mean over the N samples, so its gradient carries the same 1/N.").if_close(
+            want_grad * N, GRADIENT),
+        Hint("gan/bce_gradient_sign", "the sign is reversed: where the target is 0 the loss grows with z, so "
+             "there the gradient must be positive.").if_close(-want_grad, GRADIENT),
         Hint("gan/sigmoid_overflow", "sigmoid(z) = 1 / (1 + exp(-z)) overflows for z < -709: use exp of -|z| only.",
              lambda a: not np.all(np.isfinite(a)))])
 
@@ -335,7 +338,9 @@ def gan_step_losses(value) -> tuple[float, float]:
     for name, loss in zip(("d_loss", "g_loss"), value):
         if isinstance(loss, Handle):
             raise CheckFailure(f"gan_step should return {name} as a Python float, but returned {describe_value(loss)}.",
-                               Hint("gan/tensor_returned", f"return {name}.item()."), kind="wrong_type")
+                               Hint("gan/tensor_returned", f"return {name} as a Python float (the tensor's "
+                                                               ".item()), not the tensor itself."),
+                               kind="wrong_type")
         losses.append(expect_float(loss, name, "gan_step"))
     return losses[0], losses[1]
 

@@ -65,7 +65,8 @@ def distances_integers(ctx):
         tol = distance_tolerance(X_train.astype(np.float64), X_test.astype(np.float64), expected)
         expect_close(dists, expected, "dists", "compute_distances", tolerance=tol, source="torch.cdist in float64",
                      hints=[Hint("knn/uint8_overflow", "uint8 arithmetic wraps around at 256 (and squares overflow): "
-                                 "convert the inputs with X.astype(np.float64) first.")])
+                                 "convert integer inputs to float64 before any arithmetic, as the "
+                                 "contract says.")])
 
 
 @suite.check("knn_predict/vs_reference", points=2, reference=True)

@@ -70,8 +70,9 @@ DISTANCE_CASES = [
 
 CLIP_HINT = Hint(
     "knn/distances_not_clipped",
-    "rounding can make ||a||^2 + ||b||^2 - 2 a.b slightly negative for (nearly) equal rows, and "
-    "np.sqrt of a negative number is NaN: clip at 0 first, np.sqrt(np.maximum(sq, 0)).",
+    "rounding can make the expanded squared distance ||a||^2 + ||b||^2 - 2 a.b slightly negative for "
+    "(nearly) equal rows, and the square root of a negative number is NaN: clip at 0 first, before the "
+    "square root, as the contract says.",
 )
 
 
@@ -207,13 +208,14 @@ class VoteCase:
 
 
 K_PLUS_ONE = Hint("knn/k_plus_one_neighbours",
-                  "your answers match a vote of the k + 1 nearest neighbours: take exactly k (np.argsort(d)[:k]).")
+                  "your answers match a vote of the k + 1 nearest neighbours: exactly k may vote (look at where "
+                  "your slice of the sorted neighbours ends).")
 FARTHEST = Hint("knn/farthest_neighbours",
                 "your answers match the farthest training points: np.argsort sorts ascending, the nearest come first.")
 NEAREST_ONLY = Hint("knn/nearest_only",
                     "your answers match the nearest neighbour alone: all k nearest neighbours must vote.")
-TIE_LARGEST = Hint("knn/tie_to_largest", "a tie in the vote must go to the smallest label "
-                   "(np.bincount(labels).argmax() does that); yours went to the largest.")
+TIE_LARGEST = Hint("knn/tie_to_largest", "a tie in the vote must go to the smallest label (counting the votes "
+                   "with np.bincount and taking the first maximum with argmax does that); yours went to the largest.")
 INDICES = Hint("knn/indices_not_labels",
                "your answers look like indices of training points, not their labels: look the labels up in y_train.")
 TIE_NEAREST = Hint(
@@ -382,7 +384,7 @@ FOLD_MISTAKES = [
           "every fold is perfect: the validation rows must not be part of the training rows."), [1.0, 1.0, 1.0]),
     (Hint("knn/accuracy_as_percentage", "accuracies are fractions in [0, 1], not percentages."), [25.0, 200 / 3, 0.0]),
     (Hint("knn/strided_folds", "your folds look like X[i::num_folds] (every num_folds-th row); the contract's folds "
-          "are consecutive rows, np.array_split(X, num_folds)."), [0.5, 1 / 3, 0.0]),
+          "are blocks of consecutive rows in their original order, as np.array_split makes them."), [0.5, 1 / 3, 0.0]),
 ]
 
 

@@ -199,9 +199,11 @@ def step_outputs(value, function: str, outputs: int, shape: tuple):
 
 GATE_ORDER_HINT = Hint("lstm/cs231n_gate_order", "your gates are in CS231n's order (i, f, o, g); the contract uses "
                        "PyTorch's i, f, g, o: the third block of H columns is g (tanh), the fourth is o.")
-CELL_TANH_HINT = Hint("lstm/cell_tanh_missing", "next_h = o * tanh(next_c): tanh of the cell state is missing.")
+CELL_TANH_HINT = Hint("lstm/cell_tanh_missing", "tanh of the cell state is missing: next_h is the output gate "
+                      "times tanh of next_c, not times next_c itself.")
 TANH_PATH_HINT = Hint("lstm/tanh_path_cut", "next_c reaches the loss twice: through dnext_c and through next_h = "
-                      "o * tanh(next_c); add dnext_h * o * (1 - tanh(next_c)**2) to dnext_c before going further back.")
+                      "o * tanh(next_c); the cell state's gradient is the sum of both paths (the second through o "
+                      "and the derivative of tanh) before going further back.")
 
 
 def lstm_step_hints(args, index: int) -> list[Hint]:

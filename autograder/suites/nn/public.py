@@ -302,7 +302,8 @@ def dropout_test_mode(ctx):
             out, _ = dropout(ctx.student, x, p, False, seed=5)
             expect_close(out, x, "out", "dropout_forward", tolerance=VALUE, source="x (no dropout at test time)",
                          hints=[Hint("nn/dropout_at_test_time",
-                                     "dropout must not drop nor rescale at test time (train=False): return x.")])
+                                     "dropout must not drop nor rescale at test time (train=False): out is x "
+                                     "itself, unchanged (a copy).")])
 
 
 @suite.check("dropout_forward/randomness", points=1)
@@ -319,7 +320,8 @@ def dropout_randomness(ctx):
         if any(o.global_rng_changed for o in outcomes):
             raise CheckFailure("dropout_forward used or reseeded NumPy's global random state (np.random.*).",
                                Hint("nn/global_random_state",
-                                    "draw the mask from the rng argument: rng.random(x.shape)."))
+                                    "draw the mask from the rng argument (a numpy Generator: use its own "
+                                    "methods), never from np.random's global state."))
         if not np.array_equal(masks[0], masks[1]):
             raise CheckFailure("dropout_forward gave different masks for two generators with the same seed.",
                                Hint("nn/mask_not_from_rng",
@@ -372,10 +374,13 @@ def momentum_values(ctx):
                 expected = momentum_step(w, dw, w_prev, lr, momentum)
                 expect_close(w_next, expected, "w_next", "sgd_momentum", tolerance=VALUE,
                              source="w - lr * dw + momentum * (w - w_prev)", hints=[
-                                 Hint("nn/momentum_sign", "the smoothing term is + momentum * (w - w_prev).").if_close(
+                                 Hint("nn/momentum_sign", "the smoothing term has the wrong sign: it is added, so "
+                                      "that w keeps moving the way it moved in the last step (from w_prev to w)."
+                                      ).if_close(
                                      w - lr * dw - momentum * (w - w_prev), VALUE),
                                  Hint("nn/momentum_order",
-                                      "the smoothing term is momentum * (w - w_prev), in that order.").if_close(
+                                      "the smoothing term points backwards: it follows the last step, from w_prev "
+                                      "to w, not the step back from w to w_prev.").if_close(
                                      w - lr * dw + momentum * (w_prev - w), VALUE)])
                 w_prev, w = w, expected
 

@@ -48,14 +48,17 @@ SPEC = LossSpec(
                 loss=lambda s, y, W, reg: cross_entropy(s, y, axis=0) + penalty(W, reg),
                 gradient=lambda s, y, W, reg: cross_entropy(s, y, axis=0) + penalty(W, reg)),
         Mistake(Hint("softmax/penalty_gradient_halved",
-                     "the penalty's gradient is 2 * reg * W (the derivative of reg * W**2), not reg * W."),
+                     "the penalty's part of dW is half what it should be: it is the gradient of the penalty "
+                     "reg * sum(W**2) (the notes' lambda times the sum of the squared weights) with respect to "
+                     "W, and the derivative of a square brings down a factor 2."),
                 gradient=lambda s, y, W, reg: cross_entropy(s, y) + penalty(W, reg) / 2),
         Mistake(Hint("softmax/summed_not_averaged",
                      "you sum over the samples: the loss is the mean over the N samples, and so is dW."),
                 loss=lambda s, y, W, reg: cross_entropy(s, y, reduce="sum") + penalty(W, reg),
                 gradient=lambda s, y, W, reg: cross_entropy(s, y, reduce="sum") + penalty(W, reg)),
         Mistake(Hint("softmax/penalty_missing_from_loss",
-                     "the penalty is missing from the loss (dW has it): loss += reg * np.sum(W * W)."),
+                     "the penalty is missing from the loss (dW has it): the loss is the mean cross-entropy plus "
+                     "the penalty, reg (the notes' lambda) times the sum of the squared weights."),
                 loss=lambda s, y, W, reg: cross_entropy(s, y)),
     ),
     sanity=(lambda D, C: np.random.default_rng(C).normal(scale=1e-7, size=(D, C)), lambda C: float(np.log(C)),
@@ -68,7 +71,8 @@ register_public(suite, SPEC)
 OVERFLOW = Hint("softmax/exp_overflow",
                 "np.exp overflows for scores above ~709: subtract each row's maximum score before np.exp.")
 UNDERFLOW = Hint("softmax/log_of_underflow", "a probability that underflows to 0 has log = -inf: compute log p "
-                 "directly, log p = (s - max) - log(sum(exp(s - max))), instead of np.log(p).")
+                 "directly, as the shifted score minus the log of the sum of the exponentials of its row's "
+                 "shifted scores (log-sum-exp), instead of taking the log of p.")
 
 
 def extreme_scores(gap: float):

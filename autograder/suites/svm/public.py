@@ -39,14 +39,17 @@ SPEC = LossSpec(
     mistakes=(
         Mistake(Hint("svm/correct_class_gradient_missing",
                      "the correct class's column of dW misses its share: every class j that violates the margin "
-                     "also pulls W[:, y_i] down by X[i] (dW[:, y_i] -= X[i] once per violating j)."),
+                     "also pulls W[:, y_i] down by X[i], so column y_i collects X[i] with a minus sign once "
+                     "for each violating class."),
                 gradient=lambda s, y, W, reg: hinge(s, y, detach_correct=True) + penalty(W, reg)),
         Mistake(Hint("svm/correct_class_in_sum",
                      "your loss is larger by exactly 1 per sample: the correct class must be left out of the sum "
                      "(its term is always max(0, 1) = 1)."),
                 loss=lambda s, y, W, reg: hinge(s, y, include_correct=True) + penalty(W, reg)),
         Mistake(Hint("svm/penalty_gradient_halved",
-                     "the penalty's gradient is 2 * reg * W (the derivative of reg * W**2), not reg * W."),
+                     "the penalty's part of dW is half what it should be: it is the gradient of the penalty "
+                     "reg * sum(W**2) (the notes' lambda times the sum of the squared weights) with respect to "
+                     "W, and the derivative of a square brings down a factor 2."),
                 gradient=lambda s, y, W, reg: hinge(s, y) + penalty(W, reg) / 2),
         Mistake(Hint("svm/summed_not_averaged",
                      "you sum over the samples: the loss is the mean over the N samples, and so is dW."),
@@ -57,7 +60,8 @@ SPEC = LossSpec(
                 loss=lambda s, y, W, reg: hinge(s, y, margin=0.0) + penalty(W, reg),
                 gradient=lambda s, y, W, reg: hinge(s, y, margin=0.0) + penalty(W, reg)),
         Mistake(Hint("svm/penalty_missing_from_loss",
-                     "the penalty is missing from the loss (dW has it): loss += reg * np.sum(W * W)."),
+                     "the penalty is missing from the loss (dW has it): the loss is the mean hinge loss plus "
+                     "the penalty, reg (the notes' lambda) times the sum of the squared weights."),
                 loss=lambda s, y, W, reg: hinge(s, y)),
     ),
     sanity=(lambda D, C: np.zeros((D, C)), lambda C: C - 1.0,
@@ -79,4 +83,5 @@ def zero_margin(ctx):
     W, X, y = ZERO_MARGIN
     with case("two samples, each with one wrong class at margin exactly 0"):
         compare_with_oracle(ctx.student, SPEC, W, X, y, 0.0, extra_hints=[
-            Hint("svm/zero_margin_counted", "a margin of exactly 0 is not a violation: count margins > 0, not >= 0.")])
+            Hint("svm/zero_margin_counted", "a margin of exactly 0 is not a violation: only strictly positive "
+                 "margins count (the test is > 0, not >= 0).")])

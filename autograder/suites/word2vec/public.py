@@ -43,8 +43,8 @@ suite = Suite("word2vec", FUNCTIONS, "word2vec", preload=["torch"],
 VALUE, GRADIENT = TOLERANCES["value"], TOLERANCES["gradient"]
 
 REPEATS_HINT = Hint("word2vec/repeated_indices_lost", "rows of words that occur once are right, rows of repeated words "
-                    "are not: W[idx] -= g keeps only one of the updates of a repeated index. Use np.add.at(W, idx, "
-                    "-lr * g) or an equivalent (np.bincount, a sparse matrix product) so that they all add up.")
+                    "are not: W[idx] -= g keeps only one of the updates of a repeated index. Use np.add.at or an "
+                    "equivalent (np.bincount, a sparse matrix product) so that they all add up.")
 BEFORE_STEP_HINT = Hint("word2vec/stale_parameters", "this is what updating one table (or one pair) before computing "
                         "the gradients of the rest gives: every gradient must use the parameters from before the "
                         "step; gather the rows (copies) and compute all gradients first, then update W_in and W_out.")
@@ -245,8 +245,9 @@ def loss_large(ctx):
                                  tolerance=VALUE if index == 0 else GRADIENT,
                                  source="torch autograd", hints=[Hint(
                                      "word2vec/log_of_sigmoid", "log(sigmoid(x)) loses everything once sigmoid(x) "
-                                     "rounds to 0 or 1: use log sigmoid(x) = -np.logaddexp(0, -x), and sigmoid with "
-                                     "exp of -|x| only.", lambda a: not np.all(np.isfinite(a)) or index == 0)])
+                                     "rounds to 0 or 1: write log sigmoid(x) through np.logaddexp (the contract gives "
+                                     "the identity), and sigmoid with exp of -|x| only.",
+                                     lambda a: not np.all(np.isfinite(a)) or index == 0)])
                 if outcome.warnings:
                     raise CheckFailure(f"sgns_loss issued a warning for dot products of {scale:g}: "
                                        f"{outcome.warnings[0]}.", Hint("word2vec/logaddexp",

@@ -3,7 +3,7 @@ the discriminator loss's gradient to its own."""
 
 FAILS = {"gan_step/three_steps", "gan_step/stale_gradients", "gan_step/vs_reference", "gan_step/own_players",
          "gan_step/learns_gaussian", "gan_step/learns_gaussian_vs_reference"}
-HINTS = {"gan_step/three_steps": "fake.detach()"}
+HINTS = {"gan_step/three_steps": "with fake not detached"}
 
 
 def gan_step(G, D, opt_G, opt_D, real, z):

@@ -1,6 +1,6 @@
 """Draws the mask from NumPy's global random state, ignoring rng."""
 FAILS = {"dropout_forward/randomness"}
-HINTS = {"dropout_forward/randomness": "rng.random(x.shape)"}
+HINTS = {"dropout_forward/randomness": "draw the mask from the rng argument"}
 
 import numpy as np
 

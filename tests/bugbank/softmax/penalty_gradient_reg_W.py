@@ -1,6 +1,6 @@
 """Differentiates the penalty reg * W**2 as reg * W."""
 FAILS = {"softmax_loss/values_with_penalty", "softmax_loss/numeric_gradient", "softmax_loss/vs_reference"}
-HINTS = {"softmax_loss/values_with_penalty": "2 * reg * W"}
+HINTS = {"softmax_loss/values_with_penalty": "half what it should be"}
 
 import numpy as np
 

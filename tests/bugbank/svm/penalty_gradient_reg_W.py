@@ -1,6 +1,6 @@
 """Differentiates the penalty reg * W**2 as reg * W."""
 FAILS = {"svm_loss/values_with_penalty", "svm_loss/numeric_gradient", "svm_loss/vs_reference"}
-HINTS = {"svm_loss/values_with_penalty": "2 * reg * W"}
+HINTS = {"svm_loss/values_with_penalty": "half what it should be"}
 
 import numpy as np
 
