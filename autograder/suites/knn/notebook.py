@@ -81,9 +81,9 @@ clip at 0 before the square root.
 ## 2. The vote
 
 For each test row, find the `k` smallest entries of its row of `dists` (`np.argsort`, or the
-faster `np.argpartition`), look up their labels in `y_train`, and count them:
-`np.bincount(labels).argmax()` returns the most frequent label, and among equally frequent ones
-the smallest, as the contract asks. `k` must satisfy $1 \le k \le M$; raise `ValueError`
+faster `np.argpartition`), look up their labels in `y_train`, and count the votes
+(`np.bincount` counts every label at once). The most frequent label wins; among equally frequent
+ones the smallest, as the contract asks (think about which maximum `argmax` returns). `k` must satisfy $1 \le k \le M$; raise `ValueError`
 otherwise (a `k` larger than `M` would silently use all points).
 """,
     "cross_validate_k": r"""
