@@ -4,10 +4,9 @@ pytest, results.json) is made from it."""
 
 from __future__ import annotations
 
-import re
-
 import json
 import os
+import re
 
 import pytest
 from conftest import BUGBANK, ROOT, SUBMISSIONS, overlay_submission, run_cli
