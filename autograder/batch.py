@@ -328,10 +328,13 @@ class ResultsFolder:
                 self._unlock()
 
     def _lock(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
         path = self.lock_file
         while True:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as error:
+                raise GraderError(f"cannot write to the results folder {self.folder}: {error.strerror}") from None
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -339,7 +342,8 @@ class ResultsFolder:
                 os.close(fd)
                 raise BatchLocked(
                     f"another grade-batch ({holder}) is writing to {self.folder}/: it holds the lock file {path}. "
-                    "Wait for it to end, or stop it; a lock file whose process has ended is taken over by itself"
+                    "Wait for it to end, or stop it (a lock file left by a process that has ended is taken over "
+                    "without asking)"
                 ) from None
             except OSError:  # a file system without locks: go on unlocked, as before locks
                 os.close(fd)

@@ -101,7 +101,7 @@ def _grade_each_student(args) -> int:
 
 
 def _cmd_grade_batch(args) -> int:
-    from .batch import LocalPool, Progress, ResultsFolder, find_submissions, grade_batch, write_csv
+    from .batch import MAXIMUM, LocalPool, Progress, ResultsFolder, find_submissions, grade_batch, write_csv
 
     root = Path(args.submissions)
     if not root.is_dir():
@@ -113,6 +113,8 @@ def _cmd_grade_batch(args) -> int:
     json_dir = Path(args.json_dir) if args.json_dir else Path(args.out).with_suffix("").with_name(
         Path(args.out).stem + "-results")
     submissions = find_submissions(root)
+    if any(s.student == MAXIMUM for s in submissions):
+        raise UsageError(f"{root / MAXIMUM} is named like the CSV's row of the points possible: rename it")
     itself = [place for name in options.assignments for place in places(name) if (root / place).is_file()]
     if itself:
         print(f"warning: {root} holds {', '.join(itself)} itself: grade-batch takes a folder of student folders "

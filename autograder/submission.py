@@ -90,8 +90,14 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
+def _shown(name: str) -> str:
+    """A name from a student's folder as messages show it: nothing unprintable (a newline, a
+    terminal's escape sequence)."""
+    return "".join(c if c.isprintable() else "?" for c in name)
+
+
 def _rel(path: Path, submission: Path) -> str:
-    return path.relative_to(submission).as_posix()
+    return _shown(path.relative_to(submission).as_posix())
 
 
 @dataclass(frozen=True)
@@ -144,7 +150,7 @@ def _near_misses(submission: Path, assignment: str, depth: int = 4, limit: int =
         for name in sorted(files):
             seen += 1
             if name.lower() in names:
-                found.append((rel / name).as_posix())
+                found.append(_shown((rel / name).as_posix()))
         if len(found) >= limit or seen > 10_000:
             break
     return found[:limit]
@@ -157,7 +163,7 @@ def _listing(folder: Path) -> str:
         return f"the folder cannot be read ({error.strerror})"
     if not entries:
         return "the folder is empty"
-    shown = [p.name + ("/" if p.is_dir() else "") for p in entries[:_LISTED]]
+    shown = [_shown(p.name) + ("/" if p.is_dir() else "") for p in entries[:_LISTED]]
     more = f" and {len(entries) - _LISTED} more" if len(entries) > _LISTED else ""
     return "the folder holds " + ", ".join(shown) + more
 

@@ -25,7 +25,6 @@ from pathlib import Path
 
 from common import ROOT
 
-
 REFERENCE_IMPORT = 1.2  # seconds of `python -c "import torch"` on the machine the goals were set on
 
 
