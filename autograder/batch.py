@@ -283,6 +283,7 @@ class ResultsFolder:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         self.took_over = ""  # the holder of a stale lock taken over
+        self.unlocked = ""  # why the folder could not be locked, when it could not
         self._lock_fd: int | None = None
         self._lock_depth = 0
         self._regrade = ""
@@ -345,8 +346,9 @@ class ResultsFolder:
                     "Wait for it to end, or stop it (a lock file left by a process that has ended is taken over "
                     "without asking)"
                 ) from None
-            except OSError:  # a file system without locks: go on unlocked, as before locks
+            except OSError as error:  # a file system without locks: go on unlocked, and say so
                 os.close(fd)
+                self.unlocked = f"the file system of {self.folder} cannot lock files ({error.strerror})"
                 return
             try:
                 same = os.fstat(fd).st_ino == os.stat(path).st_ino

@@ -54,7 +54,7 @@ def _write_json(path: Path, payload: dict) -> None:
 def _print_layout(record: SubmissionRecord) -> None:
     """Where each assignment's module was found, when not as in assignments/, or why not."""
     for line in layout_lines(record):
-        print(("warning: " if ": missing: " in line or ": ambiguous: " in line else "") + line, file=sys.stderr)
+        print(line, file=sys.stderr)
 
 
 def _cmd_grade(args) -> int:
@@ -123,6 +123,9 @@ def _cmd_grade_batch(args) -> int:
     with store.locked():  # one batch at a time on a results folder
         if store.took_over:
             print(f"note: took over the lock file {store.lock_file} left by {store.took_over}, which has ended",
+                  file=sys.stderr)
+        if store.unlocked:
+            print(f"warning: {store.unlocked}: nothing keeps another batch from writing there at the same time",
                   file=sys.stderr)
         unfinished = store.unfinished_regrade()
         skipped_as = "unchanged, skipped"

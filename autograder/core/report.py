@@ -149,11 +149,10 @@ def status_detail(record: SubmissionRecord) -> str:
 
 def layout_lines(record: SubmissionRecord) -> list[str]:
     """Where each assignment's module was found when not as in ``assignments/``
-    ("knn: graded my_submission/knn.py"), why none was ("knn: missing: ..."; the same for
-    several in one line), and other candidates that were not graded."""
-    lines = []
+    ("knn: graded my_submission/knn.py"), why none was ("warning: knn: missing: ..."; the same
+    for several in one line), and other candidates that were not graded."""
     problems = [(e.assignment, f"{e.problem}: {e.detail}") for e in record.located if e.problem]
-    lines += [f"{names}: {text}" for names, text in _grouped(problems)]
+    lines = [f"warning: {names}: {text}" for names, text in _grouped(problems)]
     for entry in record.located:
         if not entry.problem and entry.path != f"{entry.assignment}/{entry.assignment}.py":
             lines.append(f"{entry.assignment}: graded {entry.path}")
