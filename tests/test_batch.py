@@ -223,6 +223,21 @@ def test_grade_says_which_layout_it_used_or_what_is_ambiguous(tmp_path):
     assert payload["score"] == 22 and payload["extra_data"]["assignments"]["knn"]["file"] == "knn/knn.py"
 
 
+def test_a_rerun_regrades_a_flat_or_nested_submission_that_changed(tmp_path):
+    root = tmp_path / "class"
+    put(root, "gina/knn.py", STUB.read_text())
+    put(root, "frank/my_submission/knn/knn.py", SOLUTION.read_text())
+    put(root, "hal/knn/knn.py", SOLUTION.read_text())
+    out = tmp_path / "grades.csv"
+    _, rows = batch(root, out, "--assignment", "knn", "--public-only", "--jobs", "2")
+    assert {r["student"]: r["knn"] for r in rows} == {"frank": "22", "gina": "0", "hal": "22"}
+    put(root, "gina/knn.py", SOLUTION.read_text())  # gina finishes her flat module
+    put(root, "frank/my_submission/knn/notes.txt", "a file beside the module, copied to the sandbox with it")
+    proc, rows = batch(root, out, "--assignment", "knn", "--public-only", "--jobs", "2")
+    assert "3/3 submissions (1 unchanged, skipped)" in proc.stderr
+    assert {r["student"]: r["knn"] for r in rows} == {"frank": "22", "gina": "22", "hal": "22"}
+
+
 # --- one batch at a time, and a regrade that resumes ---------------------------------------------
 
 
