@@ -15,12 +15,12 @@ import time
 from pathlib import Path
 
 from . import paths
-from .core.report import failure_details, gradescope_results, score_table
+from .core.report import failure_details, layout_lines, score_table, submission_results
 from .core.results import SubmissionRecord
 from .core.runner import GraderError, Limits
 from .grading import GradingOptions, UsageError, grade_submission
-from .submission import assignments_present, looks_like_a_class
-from .suites import ASSIGNMENTS, UnknownAssignment, chosen_assignments, module_file
+from .submission import looks_like_a_class, places
+from .suites import ASSIGNMENTS, UnknownAssignment, chosen_assignments
 
 EXIT_OK = 0
 EXIT_GRADER = 2
@@ -51,14 +51,18 @@ def _write_json(path: Path, payload: dict) -> None:
     partial.replace(path)  # never a half-written results file
 
 
+def _print_layout(record: SubmissionRecord) -> None:
+    """Where each assignment's module was found, when not as in assignments/, or why not."""
+    for line in layout_lines(record):
+        print(line, file=sys.stderr)
+
+
 def _cmd_grade(args) -> int:
     if looks_like_a_class(Path(args.submission)):
         return _grade_each_student(args)
     options = _options(args)
-    if Path(args.submission).is_dir() and not assignments_present(Path(args.submission)):
-        print(f"warning: {args.submission} holds none of {', '.join(module_file(n) for n in ASSIGNMENTS)} "
-              "(or .ipynb)", file=sys.stderr)
     record = grade_submission(args.submission, options)
+    _print_layout(record)
     _print_record(record, f"Submission {args.submission}", not args.quiet)
     if options.isolated:
         from .isolation.client import shared_zygote
@@ -71,7 +75,7 @@ def _cmd_grade(args) -> int:
     else:
         print("WARNING: student code ran inside the grader (--in-process): no isolation at all", file=sys.stderr)
     if args.json:
-        _write_json(Path(args.json), gradescope_results(record.results, record.seconds))
+        _write_json(Path(args.json), submission_results(record))
         print(f"wrote {args.json}")
     return EXIT_OK
 
@@ -87,6 +91,7 @@ def _grade_each_student(args) -> int:
     totals = []
     for submission in find_submissions(Path(args.submission)):
         record = grade_submission(submission.folder, options, student=submission.student)
+        _print_layout(record)
         _print_record(record, f"Student {submission.student} ({submission.folder})", not args.quiet)
         totals.append((submission.student, record.score, record.max_score))
     print("Summary")
@@ -96,7 +101,7 @@ def _grade_each_student(args) -> int:
 
 
 def _cmd_grade_batch(args) -> int:
-    from .batch import LocalPool, Progress, ResultsFolder, find_submissions, grade_batch, write_csv
+    from .batch import MAXIMUM, LocalPool, Progress, ResultsFolder, find_submissions, grade_batch, write_csv
 
     root = Path(args.submissions)
     if not root.is_dir():
@@ -108,22 +113,53 @@ def _cmd_grade_batch(args) -> int:
     json_dir = Path(args.json_dir) if args.json_dir else Path(args.out).with_suffix("").with_name(
         Path(args.out).stem + "-results")
     submissions = find_submissions(root)
-    print(f"Grading {len(submissions)} submissions in {root} with {args.jobs} job(s); results in {json_dir}/",
-          file=sys.stderr)
-    started = time.perf_counter()
-    try:
-        rows = grade_batch(submissions, LocalPool(args.jobs), ResultsFolder(json_dir), options=options,
-                           regrade=args.regrade, progress=Progress(len(submissions)))
-    except KeyboardInterrupt:
-        print("interrupted: the submissions graded so far are kept; run the same command to resume",
+    if any(s.student == MAXIMUM for s in submissions):
+        raise UsageError(f"{root / MAXIMUM} is named like the CSV's row of the points possible: rename it")
+    itself = [place for name in options.assignments for place in places(name) if (root / place).is_file()]
+    if itself:
+        print(f"warning: {root} holds {', '.join(itself)} itself: grade-batch takes a folder of student folders "
+              "(to grade one submission, use grade)", file=sys.stderr)
+    store = ResultsFolder(json_dir)
+    with store.locked():  # one batch at a time on a results folder
+        if store.took_over:
+            print(f"note: took over the lock file {store.lock_file} left by {store.took_over}, which has ended",
+                  file=sys.stderr)
+        if store.unlocked:
+            print(f"warning: {store.unlocked}: nothing keeps another batch from writing there at the same time",
+                  file=sys.stderr)
+        unfinished = store.unfinished_regrade()
+        skipped_as = "unchanged, skipped"
+        if unfinished and args.regrade:
+            print(f"resuming the --regrade begun {unfinished.get('began', '')}: what it graded already is kept",
+                  file=sys.stderr)
+            skipped_as = "already regraded, skipped"
+        elif unfinished:
+            print(f"note: a --regrade begun {unfinished.get('began', '')} did not finish; run with --regrade to "
+                  "finish it", file=sys.stderr)
+        print(f"Grading {len(submissions)} submissions in {root} with {args.jobs} job(s); results in {json_dir}/",
               file=sys.stderr)
-        return 130
-    write_csv(Path(args.out), rows, options.assignments)
-    failed = [r.student for r in rows if not r.graded]
+        started = time.perf_counter()
+        try:
+            rows = grade_batch(submissions, LocalPool(args.jobs), store, options=options, regrade=args.regrade,
+                               progress=Progress(len(submissions), skipped_as=skipped_as))
+        except KeyboardInterrupt:
+            print("interrupted: the submissions graded so far are kept; run the same command to resume",
+                  file=sys.stderr)
+            return 130
+        write_csv(Path(args.out), rows, options.assignments)
     elapsed = time.perf_counter() - started
-    print(f"wrote {args.out}: {len(rows)} students, {elapsed:.1f} s"
-          + (f"; NOT graded (grader errors): {', '.join(failed)}" if failed else ""))
-    return EXIT_GRADER if failed else EXIT_OK
+    print(f"wrote {args.out}: {len(rows)} students, {elapsed:.1f} s")
+    not_graded = sorted((r for r in rows if r.status != "graded"), key=lambda r: r.student)
+    if not_graded:
+        print(f"Not graded in full: {len(not_graded)} of {len(rows)} students")
+        width = max(len(r.student) for r in not_graded)
+        for row in not_graded:
+            print(f"  {row.student:<{width}}  " + ("not graded: " if not row.scored else "") + row.detail)
+    if any(not r.scored for r in rows):
+        print("The grader could not grade the students marked \"not graded\": run the same command to grade "
+              "them again", file=sys.stderr)
+        return EXIT_GRADER
+    return EXIT_OK
 
 
 def _cmd_demo(args) -> int:
@@ -225,7 +261,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     g = commands.add_parser("grade", help="grade one submission folder laid out like assignments/")
-    g.add_argument("submission", type=Path, help="folder with <assignment>/<assignment>.py files")
+    g.add_argument("submission", type=Path,
+                   help="a student's folder: <assignment>/<assignment>.py or a flat <assignment>.py (or .ipynb), "
+                        "possibly one folder down")
     g.add_argument("--assignment", action="append", metavar="NAME",
                    help=f"grade only this assignment (repeatable; default all: {', '.join(ASSIGNMENTS)})")
     g.add_argument("--json", type=Path, metavar="FILE", help="also write Gradescope's results.json to FILE")
@@ -239,14 +277,16 @@ def build_parser() -> argparse.ArgumentParser:
     g.set_defaults(run=_cmd_grade)
 
     gb = commands.add_parser("grade-batch", help="grade every submission of a class, in parallel, resumably")
-    gb.add_argument("submissions", type=Path, help="folder with one sub-folder per student")
+    gb.add_argument("submissions", type=Path, help="folder with one sub-folder per student (each as grade takes it)")
     gb.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                     help="parallel graders (default: CPUs, %(default)s)")
     gb.add_argument("--out", type=Path, default=Path("grades.csv"), help="the CSV to write (default %(default)s)")
     gb.add_argument("--json-dir", type=Path, metavar="DIR",
                    help="per-student results.json folder (default: next to --out, <name>-results/)")
     gb.add_argument("--assignment", action="append", metavar="NAME", help="grade only this assignment (repeatable)")
-    gb.add_argument("--regrade", action="store_true", help="grade again even what is already graded and unchanged")
+    gb.add_argument("--regrade", action="store_true",
+                    help="grade again even what is already graded and unchanged (rerun after an interruption, it "
+                         "resumes: what this regrade graded already is kept)")
     gb.add_argument("--public-only", action="store_true", help="skip the hidden checks")
     gb.add_argument("--solutions", type=Path, metavar="DIR", help="reference solutions (default: solutions/)")
     add_limit_options(gb, in_process=False)

@@ -23,9 +23,9 @@ from pathlib import Path
 
 from . import paths
 from .core.door import InProcessDoor
-from .core.results import CheckResult, SubmissionRecord
-from .core.runner import DoorFactory, GraderError, Limits, grade_suite
-from .submission import materialize_notebooks
+from .core.results import CheckResult, Failure, Located, SubmissionRecord
+from .core.runner import DoorFactory, GraderError, Limits, grade_suite, result_without_running
+from .submission import locate, materialize
 from .suites import UnknownAssignment, chosen_assignments, load_suite, module_file
 
 __all__ = ["GradingOptions", "UsageError", "grade_submission"]
@@ -85,15 +85,30 @@ def grade_submission(folder: Path | str, options: GradingOptions | None = None, 
     if not folder.is_dir():
         raise UsageError(f"submission folder {folder} does not exist or is not a folder")
     options.check_installed()
-    ready = materialize_notebooks(folder, options.assignments)  # notebooks handed in: their code
-    try:
-        with _one_thread_each():
-            by_assignment = _grade_all(options, ready, folder)
-    finally:
-        ready.cleanup()
+    location = locate(folder, options.assignments)  # each assignment's module, in any layout handed in
+    found = tuple(name for name in options.assignments if name in location.files)
+    by_assignment = {entry.assignment: _not_found(entry, options) for entry in location.located if entry.problem}
+    if found:
+        ready = materialize(location)  # laid out like assignments/, notebooks' code extracted
+        try:
+            with _one_thread_each():
+                by_assignment.update(_grade_all(options, found, ready, folder))
+        finally:
+            ready.cleanup()
     results = [result for name in options.assignments for result in by_assignment[name]]
     return SubmissionRecord(student or folder.name, str(folder), options.assignments, results,
-                            time.perf_counter() - started)
+                            time.perf_counter() - started, located=location.located)
+
+
+def _not_found(entry: Located, options: GradingOptions) -> list[CheckResult]:
+    """Every check of an assignment whose module is missing, or not clear, scores 0 for it."""
+    if entry.problem == "missing":
+        message = f"Not graded: the submission has no file {module_file(entry.assignment)}: {entry.detail}."
+    else:
+        message = f"Not graded: which file to grade for {entry.assignment} is not clear: {entry.detail}."
+    failure = Failure("no_file", message)
+    return [result_without_running(check, failure)
+            for check in load_suite(entry.assignment).checks(not options.public_only)]
 
 
 @contextlib.contextmanager
@@ -120,18 +135,18 @@ def _one_thread_each():
             torch.set_num_threads(threads)
 
 
-def _grade_all(options: GradingOptions, ready, folder: Path) -> dict[str, list[CheckResult]]:
-    """Every chosen assignment's results, one after the other or side by side (``options.jobs``)."""
-    doors = _doors(options, [ready.folder.resolve(), folder.resolve()], ready.shown_as)
+def _grade_all(options: GradingOptions, names: Sequence[str], ready, folder: Path) -> dict[str, list[CheckResult]]:
+    """The results of each of ``names``, one after the other or side by side (``options.jobs``)."""
+    doors = _doors(options, names, [ready.folder.resolve(), folder.resolve()], ready.shown_as)
 
     def grade(name: str, stop: threading.Event | None = None) -> list[CheckResult]:
         return grade_suite(load_suite(name), ready.folder, include_hidden=not options.public_only,
                            solutions_dir=options.solutions, limits=options.limits, open_door=doors, stop=stop)
 
-    lanes = min(options.jobs, len(options.assignments)) if options.isolated else 1
+    lanes = min(options.jobs, len(names)) if options.isolated else 1
     try:
-        return (_side_by_side(grade, options.assignments, lanes, doors) if lanes > 1
-                else {name: grade(name) for name in options.assignments})
+        return (_side_by_side(grade, names, lanes, doors) if lanes > 1
+                else {name: grade(name) for name in names})
     finally:
         finish = getattr(doors, "finish", None)  # workers kept for a next check of this submission
         if finish is not None:
@@ -190,7 +205,8 @@ def _side_by_side(grade: Callable[[str, threading.Event], list[CheckResult]], as
     return done
 
 
-def _doors(options: GradingOptions, submissions: list[Path], shown_as: Sequence[tuple[str, str]]) -> DoorFactory:
+def _doors(options: GradingOptions, names: Sequence[str], submissions: list[Path],
+           shown_as: Sequence[tuple[str, str]]) -> DoorFactory:
     """Where student code runs: sandboxed workers (the default), or this process."""
     if not options.isolated:
         def open_in_process(path: Path, time_limit: float, label: str) -> InProcessDoor:
@@ -204,7 +220,7 @@ def _doors(options: GradingOptions, submissions: list[Path], shown_as: Sequence[
     # gets a copy of its own assignment folder).
     protected = [paths.PACKAGE, paths.solutions_dir(), options.solutions, paths.ROOT / ".git", paths.ROOT / "tests",
                  *submissions]
-    suites = [load_suite(name) for name in options.assignments]
+    suites = [load_suite(name) for name in names]
     doors = worker_doors(options.limits, protected, sorted({m for s in suites for m in s.worker_preload}), shown_as)
     # While the fork server starts on another core, import what the checks will need.
     for suite in suites:

@@ -103,7 +103,8 @@ def test_missing_assignment_is_zero_not_dropped(tmp_path):
     proc, payload = grade_json(tmp_path, str(tmp_path / "sub"), "--assignment", "knn")
     assert payload["score"] == 0 and len(payload["tests"]) == KNN_CHECKS
     assert all("has no file knn/knn.py" in t["output"] for t in payload["tests"])
-    assert "holds none of knn/knn.py" in proc.stderr
+    assert "warning: knn: missing: expected knn/knn.py, knn.py, knn/knn.ipynb or knn.ipynb" in proc.stderr
+    assert payload["extra_data"]["status"] == "missing"
 
 
 def test_public_only_skips_hidden_checks(tmp_path):

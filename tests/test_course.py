@@ -162,7 +162,9 @@ def test_nbgrader_round_trip(tmp_path):
                    "--assignment", "knn")
     assert proc.returncode == 0, proc.stderr
     with open(tmp_path / "ours.csv") as f:
-        assert {r["student"]: float(r["knn"]) for r in csv.DictReader(f)} == py_scores
+        rows = list(csv.DictReader(f))
+    assert rows[0]["student"] == "(maximum)" and rows[0]["knn"] == "31"  # the points possible, then the students
+    assert {r["student"]: float(r["knn"]) for r in rows[1:]} == py_scores
     proc = run_cli("grade", str(course / "submitted" / "partly"), "--assignment", "knn")
     assert proc.returncode == 0 and "Total" in proc.stdout and "19/31" in proc.stdout
     raising = tmp_path / "raising" / "knn"  # a traceback names the notebook, not a temporary copy
@@ -172,7 +174,7 @@ def test_nbgrader_round_trip(tmp_path):
     (raising / "knn.ipynb").write_text(json.dumps(fill_notebook(release, broken)))
     proc = run_cli("grade", str(raising.parent), "--assignment", "knn")
     assert f'File "{raising / "knn.ipynb"} (its solution cells)", line' in proc.stdout, proc.stdout[-1500:]
-    assert "autograder-notebooks-" not in proc.stdout
+    assert "autograder-submission-" not in proc.stdout
     proc = run_cli("grade", str(course / "submitted"), "--quiet", "--assignment", "knn")  # student by student
     assert proc.returncode == 0, proc.stderr
     summary = proc.stdout.split("Summary", 1)[1].split()

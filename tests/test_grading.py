@@ -226,9 +226,11 @@ def test_a_submission_the_grader_cannot_grade_is_a_row_with_its_reason(tmp_path)
     record = SubmissionRecord("zoe", str(tmp_path), ("knn", "svm"), error="the sandbox failed")
     assert record.status == "not_graded"
     row = BatchRow.of(record)
-    write_csv(tmp_path / "grades.csv", [row, BatchRow("amy", {"knn": 3.0, "svm": 1.5}, {}, ("knn/x",))], ("knn", "svm"))
+    amy = BatchRow("amy", {"knn": 3.0, "svm": 1.5}, {"knn": 31.0, "svm": 16.0}, ("knn/x",))
+    write_csv(tmp_path / "grades.csv", [row, amy], ("knn", "svm"))
     assert (tmp_path / "grades.csv").read_text().splitlines() == [
-        "student,knn,svm,total,status", "amy,3,1.5,4.5,grader error in knn/x", "zoe,,,,not graded: the sandbox failed"]
+        "student,knn,svm,total,status,detail", "(maximum),31,16,47,,the points possible",
+        "amy,3,1.5,4.5,grader error,the grader failed on knn/x", "zoe,,,,not graded,the sandbox failed"]
 
 
 def test_check_results_round_trip_as_records():

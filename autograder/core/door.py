@@ -231,9 +231,13 @@ class StudentProblem(Exception):
 
 
 class StudentImportError(StudentProblem):
-    """The student's module could not be imported."""
+    """The student's module could not be imported. ``cause``: it "raised", "timed_out" or "crashed"."""
 
     kind = "does_not_import"
+
+    def __init__(self, message: str, details: str = "", *, cause: str = "raised") -> None:
+        super().__init__(message, details)
+        self.cause = cause
 
 
 class MissingFunction(StudentProblem):
@@ -636,7 +640,8 @@ class InProcessDoor:
                 tb + _output_note(raised.output),
             ) from None
         except StudentTimeout as timeout:
-            raise StudentImportError(f"importing {self.path.name} did not finish in time.", timeout.details) from None
+            raise StudentImportError(f"importing {self.path.name} did not finish in time.", timeout.details,
+                                     cause="timed_out") from None
 
     def has(self, function: str) -> bool:
         self.open()

@@ -4,12 +4,14 @@ here from :mod:`.results`, the data the grading produced."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Sequence
 
-from .results import CheckResult, Failure
+from .results import CheckResult, Failure, SubmissionRecord
 
-__all__ = ["failure_details", "failure_text", "format_points", "gradescope_results", "result_text", "score_table"]
+__all__ = ["failure_details", "failure_text", "format_points", "gradescope_results", "layout_lines", "result_text",
+           "score_table", "status_detail", "status_text", "submission_results"]
 
 
 def format_points(x: float) -> str:
@@ -112,3 +114,67 @@ def _gradescope_test(result: CheckResult) -> dict:
     test["extra_data"] = {"seconds": round(result.seconds, 3), "student_seconds": round(result.student_seconds, 3),
                           **(result.failure.to_json() if result.failure is not None else {})}
     return test
+
+
+# --- a submission's status (see results.STATUSES) ------------------------------------------------
+
+
+def status_text(status: str) -> str:
+    """A status as people read it: "graded", "missing", "does not import", "timed out" ..."""
+    return status.replace("_", " ")
+
+
+def _grouped(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(assignment(s), text) pairs, those whose texts differ only by the assignment's name in one
+    ("svm, softmax: missing: expected <a>/<a>.py, ..."): a submission of one assignment graded
+    for all of them has seven missing, said once."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for name, text in pairs:
+        groups.setdefault(re.sub(rf"\b{re.escape(name)}\b", "<a>", text), []).append((name, text))
+    return [(", ".join(name for name, _ in group), general if len(group) > 1 else group[0][1])
+            for general, group in groups.items()]
+
+
+def status_detail(record: SubmissionRecord) -> str:
+    """What kept a submission from being graded in full, assignment by assignment
+    ("knn: missing: expected ...; svm: does not import: ..."); empty when it was."""
+    if record.error:
+        return record.error
+    pairs = [(s.assignment, f"{status_text(s.status)}" + (f": {s.detail}" if s.detail else ""))
+             for s in record.assignment_statuses() if s.status != "graded"]
+    parts = [f"{names}: {text}" for names, text in _grouped(pairs)]
+    if record.internal_errors:
+        parts.append(f"the grader failed on {', '.join(record.internal_errors)}")
+    return "; ".join(parts)
+
+
+def layout_lines(record: SubmissionRecord) -> list[str]:
+    """Where each assignment's module was found when not as in ``assignments/``
+    ("knn: graded my_submission/knn.py"), why none was ("warning: knn: missing: ..."; the same
+    for several in one line), and other candidates that were not graded."""
+    problems = [(e.assignment, f"{e.problem}: {e.detail}") for e in record.located if e.problem]
+    lines = [f"warning: {names}: {text}" for names, text in _grouped(problems)]
+    for entry in record.located:
+        if not entry.problem and entry.path != f"{entry.assignment}/{entry.assignment}.py":
+            lines.append(f"{entry.assignment}: graded {entry.path}")
+        if entry.note:
+            lines.append(f"{entry.assignment}: {entry.note}")
+    return lines
+
+
+def submission_results(record: SubmissionRecord) -> dict:
+    """Gradescope's results.json of a submission (:func:`gradescope_results`) with its status:
+    ``output`` says what kept it from being graded in full, and the top-level ``extra_data``
+    holds the status as data: ``{"status": ..., "assignments": {name: {"status", "detail",
+    "file"}}}`` (``file``: the module or notebook graded, relative to the submission)."""
+    payload = gradescope_results(record.results, record.seconds)
+    detail = status_detail(record)
+    if detail:
+        payload["output"] += f"\nNot graded in full ({status_text(record.status)}): {detail}"
+    files = {entry.assignment: entry.path for entry in record.located}
+    payload["extra_data"] = {
+        "status": record.status,
+        "assignments": {s.assignment: {"status": s.status, "detail": s.detail, "file": files.get(s.assignment, "")}
+                        for s in record.assignment_statuses()},
+    }
+    return payload

@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["KINDS", "STATUSES", "CheckInfo", "CheckResult", "Failure", "SubmissionRecord", "json_number"]
+__all__ = ["IMPORT_CAUSES", "KINDS", "STATUSES", "AssignmentStatus", "CheckInfo", "CheckResult", "Failure", "Located",
+           "SubmissionRecord", "json_number"]
 
 # Every kind of failure, and what it means. A verdict against an answer names one of the first
 # group; a problem in running student code one of the second; the grader itself the last.
@@ -44,6 +45,10 @@ KINDS: dict[str, str] = {
                "time or crashed in an earlier check, or the run was interrupted)",
     "grader_error": "the grader itself failed (not the student's fault)",
 }
+
+# Why a module did not import (a ``does_not_import`` failure's ``cause``): it raised (a syntax
+# error, a missing package, sys.exit), ran out of time, or crashed the process importing it.
+IMPORT_CAUSES = ("raised", "timed_out", "crashed")
 
 
 def json_number(x: Any) -> Any:
@@ -82,10 +87,13 @@ class Failure:
     details: str = ""
     numbers: Mapping[str, Any] = field(default_factory=dict)
     fix_first: tuple[str, ...] = ()  # checks that failed before this one, of functions it relies on
+    cause: str | None = None  # a "does_not_import" failure's cause: one of IMPORT_CAUSES
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown failure kind {self.kind!r}")
+        if self.cause is not None and self.cause not in IMPORT_CAUSES:
+            raise ValueError(f"unknown import failure cause {self.cause!r}")
 
     def to_json(self) -> dict:
         """The failure as JSON (Gradescope's per-test ``extra_data``)."""
@@ -96,13 +104,15 @@ class Failure:
             data["numbers"] = _json_numbers(self.numbers)
         if self.fix_first:
             data["fix_first"] = list(self.fix_first)
+        if self.cause is not None:
+            data["cause"] = self.cause
         return data
 
     def to_record(self) -> dict:
         """Everything, for a record that travels between processes (``from_record`` inverts it)."""
         return {"kind": self.kind, "message": self.message, "function": self.function, "case": self.case,
                 "hint_id": self.hint_id, "hint": self.hint, "details": self.details,
-                "numbers": _json_numbers(self.numbers), "fix_first": list(self.fix_first)}
+                "numbers": _json_numbers(self.numbers), "fix_first": list(self.fix_first), "cause": self.cause}
 
     @classmethod
     def from_record(cls, data: Mapping[str, Any]) -> Failure:
@@ -187,10 +197,56 @@ class CheckResult:
                    float(data["student_seconds"]))
 
 
-# A record's status: every check has a result ("graded"); every check has one but the grader
-# failed on some ("grader_error": those score 0 and must be looked at); or nothing could be
-# graded because the grader itself could not run ("not_graded": ``error`` says why).
-STATUSES = ("graded", "grader_error", "not_graded")
+# What happened to a submission, from the best to the worst, for each chosen assignment and in
+# all (the worst of its assignments'). The first six say what became of an assignment's module;
+# the last two are the grader's problems: they must be looked at, the student is not at fault.
+STATUSES: dict[str, str] = {
+    "graded": "the module was found and imported, and every check ran (its score says the rest)",
+    "crashed": "importing the module crashed the process importing it",
+    "timed_out": "importing the module ran out of time, or checks were not run: the submission used up its time budget",
+    "does_not_import": "the module could not be imported (it raised: a syntax error, a missing package ...)",
+    "missing": "no module or notebook of the assignment was found in the submission",
+    "ambiguous": "several different candidates for the assignment's module were found; none was graded",
+    "grader_error": "the grader itself failed on some checks (those score 0 and must be looked at)",
+    "not_graded": "the grader could not grade the submission at all (``error`` says why)",
+}
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a submission's module (or notebook) for one assignment was found: ``path``, relative
+    to the submission folder (``knn/knn.py``, ``knn.py``, ``my_submission/knn/knn.ipynb`` ...);
+    or why none is graded: ``problem`` "missing" or "ambiguous", and ``detail`` (what was
+    expected and what is there; the candidates). ``note``: other candidates, not graded."""
+
+    assignment: str
+    path: str = ""
+    problem: str = ""
+    detail: str = ""
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.problem not in ("", "missing", "ambiguous"):
+            raise ValueError(f"unknown problem {self.problem!r}")
+        if bool(self.path) == bool(self.problem):
+            raise ValueError("a located module has either a path or a problem")
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class AssignmentStatus:
+    """What happened to one assignment of a submission: one of :data:`STATUSES` (never the
+    last two, which are the whole submission's) and, unless "graded", the detail."""
+
+    assignment: str
+    status: str
+    detail: str = ""
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else ""
 
 
 @dataclass
@@ -203,12 +259,45 @@ class SubmissionRecord:
     results: list[CheckResult] = field(default_factory=list)
     seconds: float = 0.0  # wall time of grading
     error: str = ""  # why it was not graded (status "not_graded")
+    located: tuple[Located, ...] = ()  # where each chosen assignment's module was found, or why not
 
     @property
     def status(self) -> str:
+        """One of :data:`STATUSES`: the worst thing that happened to the submission."""
         if self.error:
             return "not_graded"
-        return "grader_error" if self.internal_errors else "graded"
+        if self.internal_errors:
+            return "grader_error"
+        order = list(STATUSES)
+        return max((s.status for s in self.assignment_statuses()), key=order.index, default="graded")
+
+    def assignment_statuses(self) -> list[AssignmentStatus]:
+        """What happened to each chosen assignment (see :data:`STATUSES`). Nothing when the
+        grader could not grade the submission."""
+        if self.error:
+            return []
+        located = {entry.assignment: entry for entry in self.located}
+        statuses = []
+        for name in self.assignments:
+            results = [r for r in self.results if r.check.assignment == name]
+            failures = [r.failure for r in results if r.failure is not None]
+            entry = located.get(name)
+            broken = next((f for f in failures if f.kind == "does_not_import"), None)
+            not_run = [f for f in failures if f.kind == "not_run"]
+            if entry is not None and entry.problem:
+                statuses.append(AssignmentStatus(name, entry.problem, entry.detail))
+            elif any(f.kind == "no_file" for f in failures):
+                no_file = next(f for f in failures if f.kind == "no_file")
+                statuses.append(AssignmentStatus(name, "missing", _first_line(no_file.message)))
+            elif broken is not None:
+                status = broken.cause if broken.cause in ("timed_out", "crashed") else "does_not_import"
+                statuses.append(AssignmentStatus(name, status, _first_line(broken.message)))
+            elif not_run:
+                detail = f"{len(not_run)} of {len(results)} checks not run: {_first_line(not_run[0].message)}"
+                statuses.append(AssignmentStatus(name, "timed_out", detail))
+            else:
+                statuses.append(AssignmentStatus(name, "graded"))
+        return statuses
 
     @property
     def internal_errors(self) -> list[str]:
@@ -237,9 +326,11 @@ class SubmissionRecord:
 
     def to_json(self) -> dict:
         return {"student": self.student, "folder": self.folder, "assignments": list(self.assignments),
-                "results": [r.to_record() for r in self.results], "seconds": self.seconds, "error": self.error}
+                "results": [r.to_record() for r in self.results], "seconds": self.seconds, "error": self.error,
+                "located": [entry.to_json() for entry in self.located]}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> SubmissionRecord:
         return cls(data["student"], data["folder"], tuple(data["assignments"]),
-                   [CheckResult.from_record(r) for r in data["results"]], float(data["seconds"]), data["error"])
+                   [CheckResult.from_record(r) for r in data["results"]], float(data["seconds"]), data["error"],
+                   tuple(Located(**entry) for entry in data.get("located", ())))

@@ -108,7 +108,7 @@ def failure_of(problem: CheckFailure | StudentProblem, check: Check) -> Failure:
         function = check.function
     return Failure(problem.kind, problem.message, function, problem.case, hint.id if hint else None,
                    hint.text if hint else None, getattr(problem, "details", "").strip("\n"),
-                   getattr(problem, "numbers", {}))
+                   getattr(problem, "numbers", {}), cause=getattr(problem, "cause", None))
 
 
 def slow_code(failure: Failure, student: Door, reference: Door | None) -> Failure:

@@ -691,10 +691,11 @@ class WorkerDoor:
         except StudentImportError:
             raise
         except StudentTimeout as timeout:
-            raise StudentImportError(f"importing {self.path.name} did not finish in time.", timeout.details) from None
+            raise StudentImportError(f"importing {self.path.name} did not finish in time.", timeout.details,
+                                     cause="timed_out") from None
         except StudentProblem as problem:
-            raise StudentImportError(f"{self.path.name} could not be imported: {problem.message}",
-                                     problem.details) from None
+            raise StudentImportError(f"{self.path.name} could not be imported: {problem.message}", problem.details,
+                                     cause="crashed" if problem.kind == "crashed" else "raised") from None
         self._opened = True
 
     def printed_note(self) -> str:
@@ -840,8 +841,9 @@ def _problem_from(reply: dict, what: str, module: str | None = None) -> StudentP
                                  _text(reply["exc_message"], 4000), details, origin, module)
         if kind == "timeout":
             return StudentTimeout(message, details)
-        if kind == "import":
-            return StudentImportError(message, details)
+        if kind == "import":  # what the worker says of its cause is taken as far as the status shown
+            return StudentImportError(message, details, cause="timed_out" if reply.get("cause") == "timed_out"
+                                      else "raised")
         if kind == "missing":
             return MissingFunction(message, details)
         # A problem of another kind: student code raised while the worker built an object, a

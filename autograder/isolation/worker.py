@@ -45,7 +45,7 @@ def problem_reply(problem: StudentProblem) -> dict:
     elif isinstance(problem, StudentTimeout):
         reply["kind"] = "timeout"
     elif isinstance(problem, StudentImportError):
-        reply["kind"] = "import"
+        reply.update(kind="import", cause=problem.cause)
     elif isinstance(problem, MissingFunction):
         reply["kind"] = "missing"
     else:
