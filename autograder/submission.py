@@ -26,7 +26,9 @@ _MAGIC = re.compile(r"^\s*[%!]")
 
 def notebook_module(notebook: dict) -> str:
     """The code of a notebook's setup and solution cells, as one module (IPython magics and
-    shell escapes dropped). Other cells (tests, experiments) are left out."""
+    shell escapes blanked, so that each line keeps its number within its cell). Other cells
+    (tests, experiments) are left out. Each cell's code follows a line ``# ---- notebook cell N
+    ----`` (N counts every cell from 1), by which messages name the notebook's cell and line."""
     parts = []
     for number, cell in enumerate(notebook.get("cells", []), start=1):
         if cell.get("cell_type") != "code":
@@ -37,7 +39,7 @@ def notebook_module(notebook: dict) -> str:
             continue
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else source
-        code = "\n".join(line for line in source.splitlines() if not _MAGIC.match(line))
+        code = "\n".join("" if _MAGIC.match(line) else line for line in source.splitlines())
         parts.append(f"# ---- notebook cell {number} ----\n{code}\n")
     return "\n\n".join(parts)
 
@@ -69,11 +71,13 @@ def looks_like_a_class(folder: Path) -> bool:
 class Materialized:
     """A submission ready to grade: ``folder`` holds ``<a>/<a>.py`` for every assignment handed
     in; ``shown_as`` says what to call paths in ``folder`` in messages ((path, shown) pairs, the
-    longest first); ``temporary`` is true when ``folder`` is a copy to remove afterwards."""
+    longest first); ``notebooks`` the (assignment, notebook as shown) of each module extracted
+    from a notebook; ``temporary`` is true when ``folder`` is a copy to remove afterwards."""
 
     folder: Path
     shown_as: tuple[tuple[str, str], ...] = ()
     temporary: bool = False
+    notebooks: tuple[tuple[str, str], ...] = ()
 
     def cleanup(self) -> None:
         if self.temporary:
@@ -102,6 +106,7 @@ def materialize_notebooks(submission: Path, assignments: Sequence[str]) -> Mater
             module.write_text(notebook_module(json.loads(notebook_path.read_text())))
         except (ValueError, UnicodeDecodeError) as error:
             module.write_text(f"raise SyntaxError({f'{notebook_path.name} is not a readable notebook: {error}'!r})\n")
-        shown_as.append((str(module), f"{notebook_path} (its solution cells)"))
+        shown_as.append((str(module), str(notebook_path)))
     shown_as.append((str(copy), str(submission)))
-    return Materialized(copy, tuple(shown_as), temporary=True)
+    return Materialized(copy, tuple(shown_as), temporary=True,
+                        notebooks=tuple((a, str(path)) for a, path in notebooks.items()))
