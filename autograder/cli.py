@@ -65,9 +65,9 @@ def _cmd_grade(args) -> int:
 
         zygote = shared_zygote()
         described = zygote.describe()  # waits for the fork server, which says what it isolated
-        weak = zygote.capabilities.landlock_abi == 0 or not zygote.network_isolated
-        print(f"{'WARNING: weak isolation: ' if weak else ''}student code ran in sandboxed worker processes: "
-              f"{described}", file=sys.stderr)
+        # Weak only without Landlock, which keeps the reference and the hidden checks out of reach
+        print(f"{'WARNING: weak isolation: ' if zygote.capabilities.weak else ''}student code ran in sandboxed "
+              f"worker processes: {described}", file=sys.stderr)
     else:
         print("WARNING: student code ran inside the grader (--in-process): no isolation at all", file=sys.stderr)
     if args.json:
