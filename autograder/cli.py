@@ -29,10 +29,11 @@ EXIT_GRADER = 2
 def _print_record(record: SubmissionRecord, title: str, details: bool) -> None:
     results = record.results
     print(score_table(results, title))
-    if details and any(not r.passed for r in results):
+    shown = failure_details(results) if details else ""
+    if shown.strip():  # (assignments not handed in have their one row in the table, and nothing here)
         print("What went wrong")
         print("---------------")
-        print(failure_details(results))
+        print(shown)
     if record.internal_errors:
         print(f"warning: the grader itself failed on {len(record.internal_errors)} check(s): "
               f"{', '.join(record.internal_errors)}", file=sys.stderr)
@@ -69,9 +70,9 @@ def _cmd_grade(args) -> int:
 
         zygote = shared_zygote()
         described = zygote.describe()  # waits for the fork server, which says what it isolated
-        weak = zygote.capabilities.landlock_abi == 0 or not zygote.network_isolated
-        print(f"{'WARNING: weak isolation: ' if weak else ''}student code ran in sandboxed worker processes: "
-              f"{described}", file=sys.stderr)
+        # Weak only without Landlock, which keeps the reference and the hidden checks out of reach
+        print(f"{'WARNING: weak isolation: ' if zygote.capabilities.weak else ''}student code ran in sandboxed "
+              f"worker processes: {described}", file=sys.stderr)
     else:
         print("WARNING: student code ran inside the grader (--in-process): no isolation at all", file=sys.stderr)
     if args.json:

@@ -3,7 +3,7 @@
 ``build_notebook("knn")`` assembles ``source/knn/knn.ipynb`` for nbgrader from
 ``solutions/knn/knn.py`` (the code: one solution cell per function, with its signature,
 docstring and ``### BEGIN SOLUTION`` region), the suite (one locked test cell per function,
-worth the points of its checks, hidden checks inside ``### BEGIN HIDDEN TESTS``) and
+worth the points of its checks, which runs the hidden checks too where they are installed) and
 ``suites/knn/notebook.py`` (the text and the closing experiment). ``write_course`` writes a
 whole nbgrader course directory. Nothing else goes into ``source/``: nbgrader would copy any
 other file to students as it is.
@@ -26,26 +26,23 @@ from .suites import ASSIGNMENTS, chosen_assignments, load_suite
 
 NBGRADER_CONFIG = '''\
 """nbgrader configuration, written by `python -m autograder nbgrader-course`."""
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+import os
 
 c = get_config()  # noqa: F821 (nbgrader provides it)
 c.CourseDirectory.course_id = {course_id!r}
-c.CourseDirectory.root = {root!r}
+# The course is the folder of this file, wherever it is moved to.
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 # A notebook's cells run one after another; this bounds each one (student code included).
 c.Execute.timeout = {timeout}
 c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
-# Feedback must not show the hidden checks' code.
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+# The test cells hold no hidden tests: the hidden checks' code stays in the grader's package, so
+# feedback (nbgrader's default preprocessors) cannot show it.
 '''
 
 TEST_CELL = '''\
 from autograder.notebook import NotebookChecks
 checks = NotebookChecks({assignment!r}, {function!r}, globals())
-checks.public()
-### BEGIN HIDDEN TESTS
-checks.hidden()
-### END HIDDEN TESTS
+checks.run()  # the public checks (and, when your work is graded, the hidden ones)
 checks.points'''
 
 
@@ -133,7 +130,7 @@ def write_course(root: Path, assignments: Sequence[str] = ASSIGNMENTS, *, course
     assignments = chosen_assignments(assignments)
     root.mkdir(parents=True, exist_ok=True)
     written = ["nbgrader_config.py"]
-    config = NBGRADER_CONFIG.format(course_id=course_id, root=str(root), timeout=timeout)
+    config = NBGRADER_CONFIG.format(course_id=course_id, timeout=timeout)
     (root / "nbgrader_config.py").write_text(config)
     for assignment in assignments:
         folder = root / "source" / assignment

@@ -18,13 +18,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import paths
 from .core.door import InProcessDoor
 from .core.results import CheckResult, Failure, Located, SubmissionRecord
 from .core.runner import DoorFactory, GraderError, Limits, grade_suite, result_without_running
+from .notebook import NotebookPlaces
 from .submission import locate, materialize
 from .suites import UnknownAssignment, chosen_assignments, load_suite, module_file
 
@@ -93,6 +94,11 @@ def grade_submission(folder: Path | str, options: GradingOptions | None = None, 
         try:
             with _one_thread_each():
                 by_assignment.update(_grade_all(options, found, ready, folder))
+            for assignment, notebook in ready.notebooks:  # messages name the notebook's cells
+                module = ready.folder / module_file(assignment)
+                places = NotebookPlaces(module.name, notebook, module.read_text())
+                by_assignment[assignment] = [replace(r, failure=places.failure(r.failure)) if r.failure else r
+                                             for r in by_assignment[assignment]]
         finally:
             ready.cleanup()
     results = [result for name in options.assignments for result in by_assignment[name]]

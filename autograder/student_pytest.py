@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .core.report import format_points, result_text, score_table
+from .core.report import format_points, points_text, points_word, refer_to, result_text, score_table
 from .core.results import Failure
 from .core.runner import Limits, Stalled, result_without_running, run_check
 from .suites import ASSIGNMENTS, load_suite
@@ -21,7 +21,7 @@ from .suites import ASSIGNMENTS, load_suite
 __all__ = ["pytest_addoption", "pytest_collect_file", "pytest_collection_modifyitems", "pytest_terminal_summary"]
 
 _RESULTS = pytest.StashKey[list]()
-_BROKEN_IMPORTS = pytest.StashKey[dict]()  # module path -> the failure of its import
+_BROKEN_IMPORTS = pytest.StashKey[dict]()  # module path -> (the first check that met it, the failure of its import)
 _STALLED = pytest.StashKey[dict]()  # module path -> its functions that ran out of time or crashed
 _CHECKS = pytest.StashKey[list]()  # the checks selected to run, in order
 
@@ -69,23 +69,25 @@ class CheckItem(pytest.Item):
     def runtest(self) -> None:
         broken = self.config.stash.setdefault(_BROKEN_IMPORTS, {})
         if self.path in broken:  # importing is deterministic: a hang at import is paid once
-            result = result_without_running(self.check, broken[self.path])
+            first, failure = broken[self.path]
+            result = result_without_running(self.check, refer_to(failure, first))  # its traceback is above
         else:
             stalled = self.config.stash.setdefault(_STALLED, {}).setdefault(self.path, Stalled())
             result = run_check(self.check, self.path, limits=_limits(self.config), stalled=stalled)
             if result.import_failed:
-                broken[self.path] = result.failure
+                broken[self.path] = (self.check.full_name, result.failure)
         self.config.stash.setdefault(_RESULTS, []).append(result)
         if not result.passed:
             raise CheckFailed(result_text(result))
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, CheckFailed):
-            return f"{excinfo.value}\n({self.check.full_name}: 0/{format_points(self.check.points)} points)"
+            points = self.check.points
+            return f"{excinfo.value}\n({self.check.full_name}: 0/{format_points(points)} {points_word(points)})"
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self):
-        return self.path, None, f"{self.check.full_name} [{format_points(self.check.points)} pts]"
+        return self.path, None, f"{self.check.full_name} [{points_text(self.check.points)}]"
 
 
 def pytest_collection_modifyitems(session, config, items) -> None:

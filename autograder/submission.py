@@ -41,7 +41,9 @@ _LISTED = 6  # entries of a folder named in a "missing" detail
 
 def notebook_module(notebook: dict) -> str:
     """The code of a notebook's setup and solution cells, as one module (IPython magics and
-    shell escapes dropped). Other cells (tests, experiments) are left out."""
+    shell escapes blanked, so that each line keeps its number within its cell). Other cells
+    (tests, experiments) are left out. Each cell's code follows a line ``# ---- notebook cell N
+    ----`` (N counts every cell from 1), by which messages name the notebook's cell and line."""
     parts = []
     for number, cell in enumerate(notebook.get("cells", []), start=1):
         if cell.get("cell_type") != "code":
@@ -52,7 +54,7 @@ def notebook_module(notebook: dict) -> str:
             continue
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else source
-        code = "\n".join(line for line in source.splitlines() if not _MAGIC.match(line))
+        code = "\n".join("" if _MAGIC.match(line) else line for line in source.splitlines())
         parts.append(f"# ---- notebook cell {number} ----\n{code}\n")
     return "\n\n".join(parts)
 
@@ -254,11 +256,13 @@ def looks_like_a_class(folder: Path) -> bool:
 class Materialized:
     """A submission ready to grade: ``folder`` holds ``<a>/<a>.py`` for every assignment found;
     ``shown_as`` says what to call paths in ``folder`` in messages ((path, shown) pairs, the
-    longest first); ``temporary`` is true when ``folder`` is a copy to remove afterwards."""
+    longest first); ``notebooks`` the (assignment, notebook as shown) of each module extracted
+    from a notebook; ``temporary`` is true when ``folder`` is a copy to remove afterwards."""
 
     folder: Path
     shown_as: tuple[tuple[str, str], ...] = ()
     temporary: bool = False
+    notebooks: tuple[tuple[str, str], ...] = ()
 
     def cleanup(self) -> None:
         if self.temporary:
@@ -291,7 +295,7 @@ def materialize(location: Location) -> Materialized:
     if root is not None:
         return Materialized(root)
     copy = Path(tempfile.mkdtemp(prefix="autograder-submission-"))
-    files_shown, folders_shown = [], []
+    files_shown, folders_shown, notebooks = [], [], []
     for assignment, file in location.files.items():
         target = copy / assignment
         if file.parent.name == assignment and file.stem == assignment:
@@ -308,13 +312,14 @@ def materialize(location: Location) -> Materialized:
                 module.write_text(notebook_module(json.loads(file.read_text())))
             except (ValueError, UnicodeDecodeError, OSError) as error:
                 module.write_text(f"raise SyntaxError({f'{file.name} is not a readable notebook: {error}'!r})\n")
-            files_shown.append((str(module), f"{file} (its solution cells)"))
+            files_shown.append((str(module), str(file)))
+            notebooks.append((assignment, str(file)))
         elif file.name != module.name or file.parent.name != assignment:
             files_shown.append((str(module), str(file)))
         folders_shown.append((str(target), str(file.parent)))
     shown_as = (*files_shown, *sorted(folders_shown, key=lambda pair: -len(pair[0])),
                 (str(copy), str(location.submission)))
-    return Materialized(copy, tuple(shown_as), temporary=True)
+    return Materialized(copy, tuple(shown_as), temporary=True, notebooks=tuple(notebooks))
 
 
 def materialize_notebooks(submission: Path, assignments: Sequence[str]) -> Materialized:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -61,8 +62,8 @@ def test_notebook_has_a_solution_and_a_test_cell_per_function(assignment):
     for cell in tests:
         meta = cell["metadata"]["nbgrader"]
         assert meta["locked"] and meta["points"] > 0
-        text = source_text(cell)
-        assert text.index("### BEGIN HIDDEN TESTS") < text.index("checks.hidden()") < text.index("### END HIDDEN TESTS")
+        text = source_text(cell)  # the same in the release: no hidden tests, whose removal changes its checksum
+        assert "checks.run()" in text and "HIDDEN" not in text and "checks.hidden()" not in text
         assert text.rstrip().endswith("checks.points")
     assert sum(c["metadata"]["nbgrader"]["points"] for c in tests) == sum(c.points for c in suite.checks())
     assert notebook_json(build_notebook(assignment)) == notebook_json(notebook)  # deterministic
@@ -173,7 +174,10 @@ def test_nbgrader_round_trip(tmp_path):
               + "\n\ndef cross_validate_k(X, y, k_choices, num_folds=5):\n    raise ValueError('boom')\n")
     (raising / "knn.ipynb").write_text(json.dumps(fill_notebook(release, broken)))
     proc = run_cli("grade", str(raising.parent), "--assignment", "knn")
-    assert f'File "{raising / "knn.ipynb"} (its solution cells)", line' in proc.stdout, proc.stdout[-1500:]
+    cell = next(n for n, c in enumerate(release["cells"], start=1) if c["metadata"].get("nbgrader", {}).get(
+        "grade_id") == "cross_validate_k")
+    frame = f'File "{raising / "knn.ipynb"}", cell {cell}, line 2, in cross_validate_k'
+    assert frame in proc.stdout, proc.stdout[-1500:]
     assert "autograder-submission-" not in proc.stdout
     proc = run_cli("grade", str(course / "submitted"), "--quiet", "--assignment", "knn")  # student by student
     assert proc.returncode == 0, proc.stderr
@@ -231,3 +235,44 @@ def test_release_notebook_runs_for_a_student_with_the_bundle_only(tmp_path):
             assert "is not implemented yet" in text and "hidden" not in text
             values = [o for o in outputs if o["output_type"] == "execute_result"]
             assert [float("".join(o["data"]["text/plain"])) for o in values] == [0.0]
+
+
+def test_a_course_moved_elsewhere_autogrades_without_nbgraders_warnings(tmp_path):
+    """The course folder can be moved (nbgrader_config.py names no absolute path); autograde does
+    not warn that test cells changed (they are the same in the source and the release); feedback
+    does not warn about display_data_priority; the test cells' messages name the cells as
+    IPython does (Cell In[5]), not by IPython's file names (2626228522.py)."""
+    first = tmp_path / "first"
+    proc = run_cli("nbgrader-course", str(first), "--assignment", "knn")
+    assert proc.returncode == 0, proc.stderr
+    assert str(tmp_path) not in (first / "nbgrader_config.py").read_text()
+    nbgrader(first, "generate_assignment", "knn", "--force")
+    course = tmp_path / "moved" / "course"
+    course.parent.mkdir()
+    shutil.move(first, course)
+    release = json.loads((course / "release" / "knn" / "knn.ipynb").read_text())
+    raising = ((SOLUTIONS / "knn" / "knn.py").read_text()
+               + "\n\ndef cross_validate_k(X, y, k_choices, num_folds=5):\n    raise ValueError('boom')\n")
+    for student, notebook in (("stub", release), ("boom", fill_notebook(release, raising))):
+        folder = course / "submitted" / student / "knn"
+        folder.mkdir(parents=True)
+        (folder / "knn.ipynb").write_text(json.dumps(notebook))
+    autograde = nbgrader(course, "autograde", "knn", "--create")
+    assert "has changed" not in autograde.stderr, autograde.stderr[-3000:]
+    feedback = nbgrader(course, "generate_feedback", "knn")
+    warnings = [line for line in feedback.stderr.splitlines()  # a plot without alt text is the student's own
+                if "WARNING" in line and "Alternative text is missing" not in line]
+    assert "display_data_priority" not in feedback.stderr and not warnings, feedback.stderr[-3000:]
+    assert not first.exists()
+    assert (course / "feedback" / "boom" / "knn" / "knn.html").is_file()
+    nbgrader(course, "export", "--to", str(tmp_path / "grades.csv"))
+    with open(tmp_path / "grades.csv") as f:
+        scores = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(f)}
+    suite = load_suite("knn")  # the hidden checks ran: every check but cross_validate_k's scores
+    assert scores == {"stub": 0.0, "boom": sum(c.points for c in suite.checks() if c.function != "cross_validate_k")}
+    for student, expected in (("stub", "NotImplementedError at Cell In["), ("boom", "  Cell In[")):
+        graded = json.loads((course / "autograded" / student / "knn" / "knn.ipynb").read_text())
+        reports = "".join("".join(o.get("text", "")) for c in graded["cells"] if c["cell_type"] == "code"
+                          and c["metadata"].get("nbgrader", {}).get("grade") for o in c["outputs"])
+        assert expected in reports, reports[-2000:]
+        assert not re.search(r"\d+\.py\b", reports) and "ipykernel" not in reports, reports[-2000:]

@@ -19,7 +19,9 @@ def test_stubs_fail_every_public_check_with_points_and_a_total():
     assert proc.returncode == 1
     out = proc.stdout
     assert "14 failed" in out
-    assert "knn/compute_distances/shape [1 pts]" in out
+    assert "knn/compute_distances/shape [1 pt]" in out and "knn/compute_distances/duplicates [2 pts]" in out
+    assert "pts]" not in out.replace("[2 pts]", "").replace("[3 pts]", "")  # never "[1 pts]"
+    assert "(knn/compute_distances/shape: 0/1 point)" in out and "(knn/compute_distances/values: 0/3 points)" in out
     assert "compute_distances is not implemented yet" in out
     assert "Total" in out and "0/22" in out
     assert "Traceback" not in out and "autograder/core" not in out  # the checks' messages, no grader internals
@@ -90,3 +92,17 @@ def test_after_ctrl_c_the_table_says_it_is_partial(tmp_path):
     assert "PARTIAL: the run stopped after 4 of 14 checks; the 10 not run count 0 here" in out, out
     assert "knn total                                 7/22" in out
     assert "knn_predict/shape_dtype                    0/1  NOT RUN" in out
+
+
+def test_a_module_that_does_not_import_shows_its_traceback_once(tmp_path):
+    work = tmp_path / "assignments"
+    shutil.copytree(ROOT / "assignments", work)
+    module = work / "knn" / "knn.py"
+    module.write_text(module.read_text() + "\n\ndef broken(:\n    pass\n")
+    line = len(module.read_text().splitlines()) - 1
+    proc = run_pytest(str(work / "knn"), "--rootdir", str(work))
+    out = proc.stdout
+    assert "14 failed" in out
+    assert out.count(f'File "{module}", line {line}') == 1, out
+    assert out.count("knn.py could not be imported (see knn/compute_distances/shape above).") == 13
+    assert "loader.py" not in out and "autograder/core" not in out

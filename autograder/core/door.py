@@ -29,6 +29,7 @@ import io
 import itertools
 import signal
 import sys
+import sysconfig
 import threading
 import time
 import traceback
@@ -405,12 +406,34 @@ def _guarded(seconds: float, cpu: bool = False):
         signal.signal(signal.SIGINT, old_interrupt)
 
 
+# The autograder package (as imported, and with symbolic links resolved): none of its frames is
+# the student's.
+_GRADER_PACKAGE = tuple({str(p) + "/" for p in (Path(__file__).parents[1], Path(__file__).resolve().parents[1])})
+# Where installed packages and the standard library live, the longest first: their frames are
+# shown from the folder's own name on ("site-packages/numpy/..."), not from the grader's machine.
+_INSTALLED = sorted({p for key in ("purelib", "platlib", "stdlib", "platstdlib")
+                     if (p := sysconfig.get_paths().get(key))}, key=len, reverse=True)
+
+
 def _student_traceback(exc: BaseException, skip_file: str) -> str:
-    """The traceback of ``exc`` without the frames of the door itself."""
-    tb = traceback.TracebackException.from_exception(exc, capture_locals=False)
-    frames = [frame for frame in tb.stack if frame.filename != skip_file]
-    tb.stack = traceback.StackSummary.from_list(frames[-12:])
-    return "".join(tb.format()).rstrip()
+    """The traceback of ``exc`` as the student's code met it: without the frames of the door,
+    of the loader or of any other part of the grader, and with the paths of installed packages
+    (NumPy's, say) from ``site-packages/`` on. Empty when no frame is left to show."""
+    top = traceback.TracebackException.from_exception(exc, capture_locals=False)
+    tb, seen = top, set()
+    while tb is not None and id(tb) not in seen:  # the exception, then those it was raised from
+        seen.add(id(tb))
+        frames = [frame for frame in tb.stack
+                  if frame.filename != skip_file and not frame.filename.startswith(_GRADER_PACKAGE)]
+        for frame in frames:
+            folder = next((f for f in _INSTALLED if frame.filename.startswith(f + "/")), None)
+            if folder is not None:
+                frame.filename = str(Path(folder).name / Path(frame.filename).relative_to(folder))
+        tb.stack = traceback.StackSummary.from_list(frames[-12:])
+        tb = tb.__cause__ or (None if tb.__suppress_context__ else tb.__context__)
+    if not top.stack and top.__cause__ is None and top.__context__ is None and not isinstance(exc, SyntaxError):
+        return ""  # raised by the call itself (a wrong number of arguments): the message says it all
+    return "".join(top.format()).rstrip()
 
 
 _module_counter = itertools.count()

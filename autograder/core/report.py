@@ -7,15 +7,66 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Sequence
+from dataclasses import replace
 
 from .results import CheckResult, Failure, SubmissionRecord
 
-__all__ = ["failure_details", "failure_text", "format_points", "gradescope_results", "layout_lines", "result_text",
-           "score_table", "status_detail", "status_text", "submission_results"]
+__all__ = ["failure_details", "failure_text", "format_points", "gradescope_results", "layout_lines",
+           "missing_assignments", "points_text", "points_word", "refer_to", "result_text", "score_table",
+           "shown_results", "status_detail", "status_text", "submission_results"]
 
 
 def format_points(x: float) -> str:
     return f"{x:g}"
+
+
+def points_word(x: float) -> str:
+    """"point" for one point, "points" for any other number (0.5 points, 0 points)."""
+    return "point" if x == 1 else "points"
+
+
+def points_text(x: float) -> str:
+    """"1 pt", "2 pts", "0.5 pts"."""
+    return f"{format_points(x)} {'pt' if x == 1 else 'pts'}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def refer_to(failure: Failure, first: str) -> Failure:
+    """The failure of a module that does not import, met again by another check: a reference to
+    ``first``, the check whose message shows it in full (its traceback is not repeated)."""
+    head = failure.message.split(": ", 1)[0].rstrip(".")
+    return replace(failure, message=f"{head} (see {first} above).", details="")
+
+
+def shown_results(results: Sequence[CheckResult]) -> list[CheckResult]:
+    """The results as they are shown: a module that does not import fails every check of its
+    assignment the same way; the first such check shows why (its traceback), the others refer
+    to it."""
+    first: dict[tuple[str, str, str], str] = {}
+    shown = []
+    for r in results:
+        failure = r.failure
+        if failure is not None and failure.kind == "does_not_import":
+            key = (r.check.assignment, failure.message, failure.details)
+            if key in first:
+                r = replace(r, failure=refer_to(failure, first[key]))
+            else:
+                first[key] = r.name
+        shown.append(r)
+    return shown
+
+
+def missing_assignments(results: Sequence[CheckResult]) -> dict[str, list[CheckResult]]:
+    """The assignments the submission holds no module of (every check failed with ``no_file``),
+    with their results, in order."""
+    assignments: dict[str, list[CheckResult]] = {}
+    for r in results:
+        assignments.setdefault(r.check.assignment, []).append(r)
+    return {name: rows for name, rows in assignments.items()
+            if all(r.failure is not None and r.failure.kind == "no_file" for r in rows)}
 
 
 def failure_text(failure: Failure) -> str:
@@ -41,7 +92,8 @@ def result_text(result: CheckResult) -> str:
 
 
 def score_table(results: Sequence[CheckResult], title: str = "") -> str:
-    """One row per check (points earned / possible and status), a subtotal per assignment, a total."""
+    """One row per check (points earned / possible and status), a subtotal per assignment, a total.
+    An assignment the submission holds nothing of takes one row, which says so."""
     if not results:
         return (title + "\n" if title else "") + "(no checks)\n"
     width = max(len(r.check.name) + (9 if r.check.hidden else 0) for r in results) + 2
@@ -50,7 +102,12 @@ def score_table(results: Sequence[CheckResult], title: str = "") -> str:
     assignments: dict[str, list[CheckResult]] = {}
     for r in results:
         assignments.setdefault(r.check.assignment, []).append(r)
+    missing = missing_assignments(results)
     for assignment, rows in assignments.items():
+        if assignment in missing:
+            possible = format_points(sum(r.max_score for r in rows))
+            lines.append(f"{assignment:<{width + 2}} {'0/' + possible:>9}  {rows[0].failure.message}")
+            continue
         lines.append(f"{assignment}")
         for r in rows:
             label = r.check.name + (" (hidden)" if r.check.hidden else "")
@@ -64,16 +121,40 @@ def score_table(results: Sequence[CheckResult], title: str = "") -> str:
         lines.append(f"  {assignment + ' total':<{width}} {format_points(earned) + '/' + format_points(possible):>9}")
     earned = sum(r.score for r in results)
     possible = sum(r.max_score for r in results)
-    lines.append(f"{'Total':<{width + 2}} {format_points(earned) + '/' + format_points(possible):>9}")
+    total = f"{'Total':<{width + 2}} {format_points(earned) + '/' + format_points(possible):>9}"
+    if missing and len(missing) < len(assignments):
+        handed_in = [r for r in results if r.check.assignment not in missing]
+        total += (f"  ({format_points(sum(r.score for r in handed_in))}/"
+                  f"{format_points(sum(r.max_score for r in handed_in))} of what was handed in)")
+    lines.append(total)
     return "\n".join(lines) + "\n"
 
 
 def failure_details(results: Sequence[CheckResult]) -> str:
-    """The message of every failed check, indented under its name."""
+    """The message of every failed check, indented under its name. Assignments not handed in
+    are left out (the score table names them, one row each); of a module that does not import,
+    the first check shows why and one line stands for the others."""
+    missing = missing_assignments(results)
     blocks = []
-    for r in results:
+    shown = [r for r in shown_results(results) if r.check.assignment not in missing]
+    index = 0
+    while index < len(shown):
+        r = shown[index]
+        index += 1
         if r.passed:
             continue
+        failure = r.failure
+        if failure is not None and failure.kind == "does_not_import" and not failure.details:
+            same = [r]  # the checks that refer to the same first one, together
+            while (index < len(shown) and shown[index].failure is not None
+                   and shown[index].failure.message == failure.message):
+                same.append(shown[index])
+                index += 1
+            if len(same) > 1:
+                possible = format_points(sum(s.max_score for s in same))
+                blocks.append(f"{r.check.assignment}: {_plural(len(same), 'more check')} (0/{possible})\n"
+                              f"    {failure.message}")
+                continue
         body = textwrap.indent(result_text(r).rstrip(), "    ")
         blocks.append(f"{r.name} ({format_points(r.score)}/{format_points(r.max_score)})\n{body}")
     return "\n\n".join(blocks) + ("\n" if blocks else "")
@@ -87,16 +168,18 @@ def gradescope_results(results: Sequence[CheckResult], execution_time: float) ->
     score = sum(r.score for r in results)
     possible = sum(r.max_score for r in results)
     internal = [r.name for r in results if r.internal_error]
-    summary = f"Score {format_points(score)}/{format_points(possible)} over {len(results)} checks."
+    summary = f"Score {format_points(score)}/{format_points(possible)} over {_plural(len(results), 'check')}."
     if internal:
-        summary += f" The grader failed on {len(internal)} check(s): {', '.join(internal)}."
+        summary += f" The grader failed on {_plural(len(internal), 'check')}: {', '.join(internal)}."
+    for assignment, rows in missing_assignments(results).items():
+        summary += f"\n{assignment}: {rows[0].failure.message}"
     return {
         "score": score,
         "execution_time": round(execution_time, 3),
         "output": summary,
         "visibility": "visible",
         "stdout_visibility": "hidden",
-        "tests": [_gradescope_test(r) for r in results],
+        "tests": [_gradescope_test(r) for r in shown_results(results)],
     }
 
 

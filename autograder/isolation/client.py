@@ -163,7 +163,7 @@ class Zygote:
     def describe(self) -> str:
         self.wait_ready()
         parts = [self.capabilities.describe()]
-        parts.append("no network" if self.network_isolated else "NETWORK NOT ISOLATED (TCP blocked by Landlock only)")
+        parts.append(self.capabilities.describe_network(self.network_isolated))
         if self.pid_namespaces:
             parts.append("a PID namespace per worker")
         return "; ".join(parts)

@@ -335,13 +335,30 @@ class Capabilities:
     namespaces: tuple[str, ...]
     pids_cgroup: bool
 
+    @property
+    def weak(self) -> bool:
+        """Isolation is weak without Landlock: student code could then read the reference
+        solutions and the hidden checks, and write where the grader can. Landlock of any ABI
+        (1 and up) confines files, which is what keeps them out; namespaces, the network and
+        the process limit only add to it (see :meth:`describe_network`)."""
+        return self.landlock_abi < 1
+
     def describe(self) -> str:
-        parts = [f"Landlock ABI {self.landlock_abi} file/network sandbox" if self.landlock_abi
+        parts = [f"Landlock ABI {self.landlock_abi} file sandbox" if self.landlock_abi
                  else "NO Landlock (student code can read and write what the grader can)"]
         parts.append(f"{'+'.join(self.namespaces)} namespaces" if self.namespaces
                      else "no namespaces (cleanup by session)")
         parts.append("pids cgroup (process limit)" if self.pids_cgroup else "no process-count limit")
         return "; ".join(parts)
+
+    def describe_network(self, net_namespace: bool) -> str:
+        """What student code may do on the network: nothing in a network namespace of its own;
+        else no TCP where Landlock can block it (ABI 4 and up; UDP stays open)."""
+        if net_namespace:
+            return "no network"
+        if self.landlock_abi >= 4:
+            return "no TCP (Landlock; no network namespace, so UDP is open)"
+        return "network open (no network namespace; Landlock below ABI 4 cannot block TCP)"
 
 
 def probe() -> Capabilities:
