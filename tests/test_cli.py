@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 from conftest import ROOT, run_cli
 
-from autograder.core.results import KINDS
+from autograder.core.results import IMPORT_CAUSES, KINDS
 from autograder.suites import ASSIGNMENTS, load_suite
 
 KNN_POINTS = sum(c.points for c in load_suite("knn").checks())
@@ -52,6 +52,7 @@ RESULTS_SCHEMA = {
                             "case": {"type": "string"},
                             "numbers": {"type": "object"},
                             "fix_first": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                            "cause": {"enum": sorted(IMPORT_CAUSES)},  # why a module did not import
                         },
                     },
                 },
@@ -179,7 +180,7 @@ def test_a_notebook_folder_graded_without_assignment_names_each_missing_one_once
     assert len(payload["tests"]) == sum(len(load_suite(a).checks(include_hidden=False)) for a in ASSIGNMENTS)
     assert payload["score"] == knn
     for assignment in missing:
-        summary = f"\n{assignment}: Not graded: the submission has no file {assignment}/{assignment}.py."
+        summary = f"\n{assignment}: Not graded: the submission has no file {assignment}/{assignment}.py: expected "
         assert summary in payload["output"]
 
 
