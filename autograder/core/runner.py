@@ -10,13 +10,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..environment import environment_message, missing_package
 from .checks import Check, Context, Contract, Suite, module_file
 from .door import Door, InProcessDoor, StudentProblem, StudentTimeout
 from .results import CheckResult, Failure
 from .verdicts import CheckFailure, InputsUntouched
 
-__all__ = ["DoorFactory", "GraderError", "Limits", "failure_of", "grade_suite", "in_process_doors",
-           "result_without_running", "run_check"]
+__all__ = ["DoorFactory", "GraderError", "Limits", "environment_failure", "failure_of", "grade_suite",
+           "in_process_doors", "result_without_running", "run_check"]
 
 
 class GraderError(Exception):
@@ -135,6 +136,13 @@ def slow_code(failure: Failure, student: Door, reference: Door | None) -> Failur
                    function=name, numbers={**failure.numbers, **numbers})
 
 
+def environment_failure(error: BaseException) -> Failure | None:
+    """The failure of a check whose own code (or an oracle's) could not import a package, which
+    the Python running it lacks (PyTorch in a student's global Python); None for other errors."""
+    package = missing_package(error)
+    return Failure("environment", environment_message(package)) if package is not None else None
+
+
 def no_file(check: Check) -> Failure:
     return Failure("no_file", f"Not graded: the submission has no file {module_file(check.assignment)}.")
 
@@ -181,8 +189,8 @@ def run_check(
         return result(failure_of(failure, check))
     except GraderError:
         raise
-    except Exception:  # a bug in the check itself: the student must not silently pay for it
-        return result(Failure(
+    except Exception as error:  # a bug in the check itself: the student must not silently pay for it
+        return result(environment_failure(error) or Failure(
             "grader_error",
             "The grader failed while running this check (this is not your fault; please report it):",
             details=traceback.format_exc(limit=-6)))
@@ -241,7 +249,8 @@ def grade_suite(
 
 
 # Failures that say nothing about a function's logic: nothing to fix first in them.
-_NOT_LOGIC = {"not_implemented", "missing_function", "does_not_import", "no_file", "not_run", "grader_error"}
+_NOT_LOGIC = {"not_implemented", "missing_function", "does_not_import", "no_file", "not_run", "grader_error",
+              "environment"}
 # Failures of a result's form, which every check of the function meets in turn.
 _STRUCTURAL = {"wrong_shape", "wrong_type", "wrong_dtype", "not_finite", "raised"}
 
