@@ -25,6 +25,7 @@ from autograder.core.door import Build, InProcessDoor, MissingPackage, StudentIm
 from autograder.core.runner import run_check
 from autograder.environment import GRADER_PACKAGES, missing_package
 from autograder.release import grader_requirements, write_bundle
+from autograder.suites import ASSIGNMENTS
 
 DRIVER = r'''
 import builtins, functools, importlib.abc, os, signal, sys
@@ -71,6 +72,14 @@ if "probe" in options:  # the blocking itself works
         except ImportError as error:
             print("BLOCKED:", code, "-", error)
     print("SIGALRM:", hasattr(signal, "SIGALRM"), "setitimer:", hasattr(signal, "setitimer"))
+    import importlib, pathlib
+
+    modules = ["autograder.student_pytest", "autograder.notebook", "autograder.datasets", "autograder.training"]
+    suites = pathlib.Path("autograder/suites").glob("*/public.py")
+    modules += [f"autograder.suites.{p.parent.name}.public" for p in suites]
+    for module in modules:  # every module of the student's side, each assignment's public checks
+        importlib.import_module(module)
+    print("IMPORTED", len(modules))
     sys.exit(0)
 seconds = [o.split("=", 1)[1] for o in options if o.startswith("seconds=")]
 if seconds:  # a short time limit per check (the bundle's default is 30 s)
@@ -219,12 +228,16 @@ def test_a_submission_that_imports_a_missing_grader_package_is_told_what_to_inst
 # --- macOS and Windows ----------------------------------------------------------------------------
 
 
-def test_the_windows_python_of_these_tests_lacks_what_windows_lacks(knn_bundle, tmp_path):
-    """The driver's blocking works: a test below that passes under it means something."""
-    proc = pytest_in(student(knn_bundle, tmp_path), options="windows,probe")
-    assert proc.returncode == 0, proc.stderr
+def test_the_windows_python_of_these_tests_lacks_what_windows_lacks(tmp_path):
+    """The driver's blocking works (so a test below that passes under it means something), and
+    every module of the student's side imports under it, every assignment's public checks too."""
+    bundle = tmp_path / "student"
+    write_bundle(bundle)
+    proc = pytest_in(bundle, options="windows,probe")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.count("BLOCKED:") == 3 and "NOT BLOCKED" not in proc.stdout, proc.stdout
     assert "SIGALRM: False setitimer: False" in proc.stdout
+    assert f"IMPORTED {4 + len(ASSIGNMENTS)}" in proc.stdout
 
 
 @pytest.mark.parametrize("work, expected", [("reference", "14 passed"), ("stubs", "14 failed")])
