@@ -10,11 +10,13 @@ the run ends with the score table.
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from .core.door import stuck_handler
 from .core.report import format_points, points_text, points_word, refer_to, result_text, score_table
-from .core.results import Failure
+from .core.results import CheckResult, Failure
 from .core.runner import Limits, Stalled, result_without_running, run_check
 from .suites import ASSIGNMENTS, load_suite
 
@@ -73,12 +75,33 @@ class CheckItem(pytest.Item):
             result = result_without_running(self.check, refer_to(failure, first))  # its traceback is above
         else:
             stalled = self.config.stash.setdefault(_STALLED, {}).setdefault(self.path, Stalled())
-            result = run_check(self.check, self.path, limits=_limits(self.config), stalled=stalled)
+            with stuck_handler(self._ended):
+                result = run_check(self.check, self.path, limits=_limits(self.config), stalled=stalled)
             if result.import_failed:
                 broken[self.path] = (self.check.full_name, result.failure)
         self.config.stash.setdefault(_RESULTS, []).append(result)
         if not result.passed:
             raise CheckFailed(result_text(result))
+
+    def _ended(self, message: str) -> None:
+        """Student code that cannot be stopped ends the run (the door's watchdog thread calls
+        this, then ends the process): this check's failure and the score table so far."""
+        config = self.config
+        capture = config.pluginmanager.getplugin("capturemanager")
+        if capture is not None:
+            capture.suspend_global_capture(in_=True)  # the terminal again, not the test's capture
+        result = CheckResult(self.check.info, 0.0, Failure("timed_out", message, self.check.function))
+        config.stash.setdefault(_RESULTS, []).append(result)
+        reporter = config.pluginmanager.getplugin("terminalreporter")
+        if reporter is None:
+            return
+        reporter.ensure_newline()
+        reporter.write_sep("_", self.check.full_name, red=True)
+        reporter.write_line(self.repr_failure(SimpleNamespace(value=CheckFailed(result_text(result)))))
+        pytest_terminal_summary(reporter, pytest.ExitCode.TESTS_FAILED, config)
+        reporter.write_line(f"(the run ended at {self.check.full_name}, whose code could not be stopped; "
+                            "the checks after it did not run)")
+        reporter.flush()
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, CheckFailed):

@@ -22,11 +22,13 @@ else.
 
 from __future__ import annotations
 
+import _thread
 import builtins
 import contextlib
 import ctypes
 import io
 import itertools
+import os
 import signal
 import sys
 import sysconfig
@@ -34,7 +36,7 @@ import threading
 import time
 import traceback
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -42,6 +44,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from ..environment import GRADER_PACKAGES, environment_message, missing_package
 from .loader import load_module
 from .plain import MAX_DEPTH, to_plain
 from .torch_builders import BUILDERS as TORCH_BUILDERS
@@ -56,6 +59,7 @@ __all__ = [
     "InProcessDoor",
     "Made",
     "MissingFunction",
+    "MissingPackage",
     "StudentImportError",
     "StudentProblem",
     "StudentRaised",
@@ -63,6 +67,7 @@ __all__ = [
     "argument_of",
     "relabel",
     "result_of",
+    "stuck_handler",
 ]
 
 # dtype kinds that cross the door as arrays: bool, ints, floats, complex, strings.
@@ -253,6 +258,14 @@ class StudentTimeout(StudentProblem):
     kind = "timed_out"
 
 
+class MissingPackage(StudentProblem):
+    """The grader's code on the student's side of the door (a recipe that builds a PyTorch
+    object, say) could not import a package: the Python running it lacks one. Not the student's
+    code's fault; the message says what to install."""
+
+    kind = "environment"
+
+
 class StudentRaised(StudentProblem):
     """A student function raised. ``exc_types`` holds the names of the exception's classes
     (its MRO), so that a check can ask "was it a ValueError?" without the exception object
@@ -373,37 +386,185 @@ def _cheap_prints(sink: _BoundedText):
         builtins.print = real
 
 
+# Seconds past its time limit after which student code that could not be stopped (it catches
+# every interruption, or is stuck in a long call of compiled code) ends a run that asked for it
+# (see stuck_handler).
+HARD_STOP_GRACE = 5.0
+_INTERRUPT_EVERY = 0.2  # seconds between interruptions of student code past its limit
+
+
+def _alarm_signals() -> bool:
+    """Can this Python interrupt running code with a timer signal? Not on Windows."""
+    return hasattr(signal, "setitimer") and hasattr(signal, "SIGALRM") and hasattr(signal, "SIGPROF")
+
+
+@dataclass
+class _Watched:
+    """One guarded block, as the watchdog sees it."""
+
+    deadline: float  # on ``clock``
+    clock: Any
+    state: dict
+    interrupt: bool  # interrupt the main thread itself (no alarm signal here)
+    message: str  # for a hard stop
+    next_interrupt: float = 0.0  # seconds past the deadline of the next interruption
+    done: bool = False
+
+
+class _Watchdog:
+    """A thread of the grader's that keeps the time limit where no timer signal can (Windows):
+    past the limit it interrupts the main thread (``_thread.interrupt_main``, which stops Python
+    code at its next instruction) every 0.2 s; and, where a run asked for it (a student's pytest,
+    see :func:`stuck_handler`), it ends the process when student code still runs
+    :data:`HARD_STOP_GRACE` seconds past its limit, on every platform: a Python thread cannot be
+    stopped otherwise. Started in a process when first needed (never in a sandboxed worker,
+    which has signals and no stuck handler); it watches the main thread's one guarded block."""
+
+    POLL = 0.05
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.watched: _Watched | None = None
+        self.pid: int | None = None
+
+    def watch(self, watched: _Watched) -> _Watched | None:
+        if self.pid != os.getpid():  # first use in this process (a fork has no thread of its parent's)
+            self.pid = os.getpid()
+            threading.Thread(target=self._run, name="autograder-watchdog", daemon=True).start()
+        with self.lock:
+            previous, self.watched = self.watched, watched
+        return previous
+
+    def unwatch(self, watched: _Watched, previous: _Watched | None) -> None:
+        """After this, the watchdog no longer interrupts nor stops ``watched``."""
+        with self.lock:
+            watched.done = True
+            self.watched = previous
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.POLL)
+            with self.lock:
+                watched = self.watched
+                if watched is None or watched.done:
+                    continue
+                over = watched.clock() - watched.deadline
+                if over < 0:
+                    continue
+                if over >= HARD_STOP_GRACE and _stuck_handlers:
+                    try:
+                        _stuck_handlers[-1](watched.message)
+                    finally:
+                        os._exit(1)
+                if watched.interrupt and over >= watched.next_interrupt:
+                    watched.next_interrupt = over + _INTERRUPT_EVERY
+                    watched.state["timed_out"] = watched.state["poked"] = True
+                    _thread.interrupt_main()  # calls _guarded's SIGINT handler in the main thread
+
+
+_WATCHDOG = _Watchdog()
+_stuck_handlers: list[Callable[[str], None]] = []
+
+
 @contextlib.contextmanager
-def _guarded(seconds: float, cpu: bool = False):
+def stuck_handler(handler: Callable[[str], None]):
+    """While the block runs, student code that is still running :data:`HARD_STOP_GRACE` seconds
+    past its time limit although it was interrupted (it catches every interruption, or is stuck
+    in compiled code) ends the process: the watchdog thread calls ``handler(message)`` (a
+    student's pytest prints the check's failure and the score so far), then ``os._exit(1)``.
+    Without a handler such code keeps running (and is interrupted again and again)."""
+    _stuck_handlers.append(handler)
+    try:
+        yield
+    finally:
+        _stuck_handlers.remove(handler)
+
+
+def _restore_handler(signum: int, handler: Any) -> None:
+    """``signal.signal(signum, handler)``, even when a late alarm or interruption meant for the
+    guarded block runs our handler in the middle of it (its exception is then dropped; a real
+    Ctrl-C is raised once the handler is restored)."""
+    interrupted = None
+    for _ in range(100):
+        try:
+            signal.signal(signum, handler)
+            break
+        except _TimeUp:
+            continue
+        except KeyboardInterrupt as ctrl_c:
+            interrupted = ctrl_c
+    if interrupted is not None:
+        raise interrupted
+
+
+@contextlib.contextmanager
+def _guarded(seconds: float, cpu: bool = False, what: str = "student code", limit: str = ""):
     """Raise _TimeUp in the running code after ``seconds`` (and again every 0.2 s while it keeps
     running), and tell a real Ctrl-C apart from a KeyboardInterrupt raised by student code.
     ``cpu``: seconds of this process's CPU time (the same on a busy machine), not of the clock.
 
-    Signals only reach the main thread; elsewhere the code runs without a time limit.
+    With a timer signal (SIGALRM, or SIGPROF for CPU time) where there is one; else (Windows) the
+    watchdog thread interrupts the main thread (see :class:`_Watchdog`), which stops Python code
+    but not a long call inside compiled code. ``what`` and ``limit`` name the code and its limit
+    for a hard stop (see :func:`stuck_handler`). Signals only reach the main thread; elsewhere
+    the code runs without a time limit.
     """
-    state = {"timed_out": False, "interrupted": False}
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+    state = {"timed_out": False, "interrupted": False, "poked": False}
+    if threading.current_thread() is not threading.main_thread():
         yield state
         return
+    alarm = _alarm_signals()
 
     def on_alarm(signum, frame):
         state["timed_out"] = True
         raise _TimeUp()
 
     def on_interrupt(signum, frame):
+        if state["poked"]:  # the watchdog's interruption, not a Ctrl-C
+            state["poked"] = False
+            raise _TimeUp()
         state["interrupted"] = True
         raise KeyboardInterrupt()
 
-    timer, alarm = (signal.ITIMER_PROF, signal.SIGPROF) if cpu else (signal.ITIMER_REAL, signal.SIGALRM)
-    old_alarm = signal.signal(alarm, on_alarm)
     old_interrupt = signal.signal(signal.SIGINT, on_interrupt)
-    signal.setitimer(timer, max(seconds, 1e-3), 0.2)
+    if alarm:
+        timer, alarm_signal = (signal.ITIMER_PROF, signal.SIGPROF) if cpu else (signal.ITIMER_REAL, signal.SIGALRM)
+        old_alarm = signal.signal(alarm_signal, on_alarm)
+        signal.setitimer(timer, max(seconds, 1e-3), _INTERRUPT_EVERY)
+    watched = previous = None
+    if not alarm or _stuck_handlers:
+        clock = time.process_time if cpu else time.perf_counter
+        message = (f"{what} did not finish within the time limit ({limit or f'{seconds:g} s'}) and could not be "
+                   f"stopped {HARD_STOP_GRACE:g} s later either: it catches every interruption (an `except:` "
+                   "or `except BaseException:` inside a loop), or is stuck in a long call of compiled code. "
+                   "The run was ended here. Look for an infinite loop.")
+        watched = _Watched(clock() + seconds, clock, state, interrupt=not alarm, message=message)
+        previous = _WATCHDOG.watch(watched)
     try:
         yield state
     finally:
-        signal.setitimer(timer, 0)
-        signal.signal(alarm, old_alarm)
-        signal.signal(signal.SIGINT, old_interrupt)
+        # A last alarm or interruption may arrive in the middle of this: it is dropped (the
+        # block is over), and the clean-up goes on until the handlers are the old ones again.
+        ctrl_c = None
+        for _ in range(100):
+            try:
+                if alarm:
+                    signal.setitimer(timer, 0)
+                if watched is not None:
+                    _WATCHDOG.unwatch(watched, previous)
+                    started = time.perf_counter()
+                    while state["poked"] and time.perf_counter() - started < 1.0:
+                        pass  # an interruption is on its way: it must arrive while our handler is in place
+                break
+            except _TimeUp:
+                continue
+            except KeyboardInterrupt as interrupt:
+                ctrl_c = interrupt
+        if alarm:
+            _restore_handler(alarm_signal, old_alarm)
+        _restore_handler(signal.SIGINT, old_interrupt)
+        if ctrl_c is not None:
+            raise ctrl_c
 
 
 # The autograder package (as imported, and with symbolic links resolved): none of its frames is
@@ -603,7 +764,7 @@ class InProcessDoor:
                 # sys.stdout and the warnings filters are the process's: one call at a time
                 # (the reference, called by checks of assignments graded side by side)
                 stack.enter_context(_RUN_LOCK)
-                state = stack.enter_context(_guarded(remaining, self.cpu_clock))
+                state = stack.enter_context(_guarded(remaining, self.cpu_clock, what, limit))
                 caught = stack.enter_context(warnings.catch_warnings(record=True))
                 warnings.simplefilter("always")
                 stack.enter_context(np.errstate(**np.geterr()))  # undo any np.seterr in student code
@@ -658,10 +819,11 @@ class InProcessDoor:
         except _Raised as raised:
             exc = raised.exc
             tb = _student_traceback(exc, __file__)
-            raise StudentImportError(
-                f"{self.path.name} could not be imported: {type(exc).__name__}: {exc}",
-                tb + _output_note(raised.output),
-            ) from None
+            message = f"{self.path.name} could not be imported: {type(exc).__name__}: {exc}"
+            package = missing_package(exc)
+            if package in GRADER_PACKAGES.values():  # always there where the grader runs, but for a student's Python
+                message += ". " + environment_message(package, f"{self.path.name} and the checks need")
+            raise StudentImportError(message, tb + _output_note(raised.output)) from None
         except StudentTimeout as timeout:
             raise StudentImportError(f"importing {self.path.name} did not finish in time.", timeout.details,
                                      cause="timed_out") from None
@@ -722,6 +884,8 @@ class InProcessDoor:
             raise StudentProblem(f"{missing.function}: {missing}.", kind="wrong_type",
                                  function=missing.function) from None
         except Exception as error:  # noqa: BLE001 - a recipe failed on what earlier calls returned
+            if missing_package(error) is not None:
+                raise _missing_package(error, function) from None
             raise StudentProblem(f"{function}: its arguments could not be made from what the calls before it "
                                  f"returned ({type(error).__name__}: {error}).", kind="wrong_type",
                                  function=function) from None
@@ -774,6 +938,8 @@ class InProcessDoor:
             exc = raised.exc
             if isinstance(exc, _Unresolvable):
                 raise StudentProblem(f"{exc.function}: {exc}.", kind="wrong_type", function=exc.function) from None
+            if missing_package(exc) is not None:
+                raise _missing_package(exc) from None
             raise StudentProblem(f"{type(exc).__name__}: {exc}", _student_traceback(exc, __file__),
                                  kind="raised") from None
         return value
@@ -841,6 +1007,11 @@ def _global_rng_state() -> bytes:
 
 
 _MT19937_STATE_BYTES = 624 * 4 + 4  # struct mt19937_state {uint32_t key[624]; int pos;}
+
+
+def _missing_package(error: BaseException, function: str | None = None) -> MissingPackage:
+    """The problem of a recipe (the grader's code) that could not import a package."""
+    return MissingPackage(environment_message(missing_package(error)), function=function)
 
 
 def _output_note(text: str) -> str:

@@ -114,6 +114,8 @@ def score_table(results: Sequence[CheckResult], title: str = "") -> str:
             points = f"{format_points(r.score)}/{format_points(r.max_score)}"
             status = ("passed" if r.passed else "GRADER ERROR" if r.internal_error
                       else "NOT RUN" if r.failure is not None and r.failure.kind == "not_run" else "FAILED")
+            if r.failure is not None and r.failure.kind == "environment":
+                status = "MISSING PACKAGE"
             lines.append(f"  {label:<{width}} {points:>9}  {status}")
         earned = sum(r.score for r in rows)
         possible = sum(r.max_score for r in rows)

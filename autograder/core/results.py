@@ -22,7 +22,8 @@ __all__ = ["IMPORT_CAUSES", "KINDS", "STATUSES", "AssignmentStatus", "CheckInfo"
            "SubmissionRecord", "json_number"]
 
 # Every kind of failure, and what it means. A verdict against an answer names one of the first
-# group; a problem in running student code one of the second; the grader itself the last.
+# group; a problem in running student code one of the second; the grader itself, or the Python
+# it runs in, the last two.
 KINDS: dict[str, str] = {
     "wrong_value": "a value differs from the expected one beyond the tolerance",
     "wrong_shape": "an array has the wrong shape",
@@ -44,6 +45,7 @@ KINDS: dict[str, str] = {
     "not_run": "the check was not run (the submission's time budget was used up, a function it needs ran out of "
                "time or crashed in an earlier check, or the run was interrupted)",
     "grader_error": "the grader itself failed (not the student's fault)",
+    "environment": "the Python running the checks lacks a package they need (an installation, not the student's code)",
 }
 
 # Why a module did not import (a ``does_not_import`` failure's ``cause``): it raised (a syntax
@@ -178,7 +180,9 @@ class CheckResult:
 
     @property
     def internal_error(self) -> bool:
-        return self.failure is not None and self.failure.kind == "grader_error"
+        """The check could not be judged, and not because of the student's code: the grader
+        failed, or the Python it ran in lacks a package (to be looked at, not graded)."""
+        return self.failure is not None and self.failure.kind in ("grader_error", "environment")
 
     @property
     def import_failed(self) -> bool:

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..environment import environment_message, missing_package
 from .checks import Check, Context, Contract, Suite, module_file
 from .door import Call, CallOutcome, Door, InProcessDoor, StudentProblem, StudentTimeout, as_part
 from .results import CheckResult, Failure
 from .verdicts import CheckFailure, InputsUntouched
 
-__all__ = ["DoorFactory", "GraderError", "Limits", "Stalled", "failure_of", "grade_suite", "in_process_doors",
-           "result_without_running", "run_check"]
+__all__ = ["DoorFactory", "GraderError", "Limits", "Stalled", "environment_failure", "failure_of", "grade_suite",
+           "in_process_doors", "result_without_running", "run_check"]
 
 
 class GraderError(Exception):
@@ -134,6 +135,13 @@ def slow_code(failure: Failure, student: Door, reference: Door | None) -> Failur
     numbers = {"calls": spent.calls, "seconds_per_call": spent.seconds / spent.calls}
     return replace(failure, message=f"{failure.message} Your code spent its time in {', '.join(parts)}.{advice}",
                    function=name, numbers={**failure.numbers, **numbers})
+
+
+def environment_failure(error: BaseException) -> Failure | None:
+    """The failure of a check whose own code (or an oracle's) could not import a package, which
+    the Python running it lacks (PyTorch in a student's global Python); None for other errors."""
+    package = missing_package(error)
+    return Failure("environment", environment_message(package)) if package is not None else None
 
 
 # Failures after which a function's later checks are not run: each would wait out its time
@@ -263,8 +271,8 @@ def _run_check(check: Check, module_path: Path | None, reference_path: Path | No
         return result(failure_of(failure, check))
     except GraderError:
         raise
-    except Exception:  # a bug in the check itself: the student must not silently pay for it
-        return result(Failure(
+    except Exception as error:  # a bug in the check itself: the student must not silently pay for it
+        return result(environment_failure(error) or Failure(
             "grader_error",
             "The grader failed while running this check (this is not your fault; please report it):",
             details=traceback.format_exc(limit=-6)))
@@ -325,7 +333,8 @@ def grade_suite(
 
 
 # Failures that say nothing about a function's logic: nothing to fix first in them.
-_NOT_LOGIC = {"not_implemented", "missing_function", "does_not_import", "no_file", "not_run", "grader_error"}
+_NOT_LOGIC = {"not_implemented", "missing_function", "does_not_import", "no_file", "not_run", "grader_error",
+              "environment"}
 # Failures of a result's form, which every check of the function meets in turn.
 _STRUCTURAL = {"wrong_shape", "wrong_type", "wrong_dtype", "not_finite", "raised"}
 
