@@ -20,7 +20,7 @@ from .core.results import CheckResult, Failure
 from .core.runner import Limits, Stalled, result_without_running, run_check
 from .suites import ASSIGNMENTS, load_suite
 
-__all__ = ["pytest_addoption", "pytest_collect_file", "pytest_collection_modifyitems", "pytest_terminal_summary"]
+__all__ = ["pytest_addoption", "pytest_collect_file", "pytest_collection_finish", "pytest_terminal_summary"]
 
 _RESULTS = pytest.StashKey[list]()
 _BROKEN_IMPORTS = pytest.StashKey[dict]()  # module path -> (the first check that met it, the failure of its import)
@@ -113,9 +113,11 @@ class CheckItem(pytest.Item):
         return self.path, None, f"{self.check.full_name} [{points_text(self.check.points)}]"
 
 
-def pytest_collection_modifyitems(session, config, items) -> None:
-    _limits(config)  # a bad --timeout stops the run before any check
-    config.stash[_CHECKS] = [item.check for item in items if isinstance(item, CheckItem)]
+def pytest_collection_finish(session) -> None:
+    """The checks selected to run (after -k and the like), in order; a bad --timeout stops the
+    run before any check."""
+    _limits(session.config)
+    session.config.stash[_CHECKS] = [item.check for item in session.items if isinstance(item, CheckItem)]
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
