@@ -19,7 +19,7 @@ from .core.report import failure_details, layout_lines, score_table, submission_
 from .core.results import SubmissionRecord
 from .core.runner import GraderError, Limits
 from .grading import GradingOptions, UsageError, grade_submission
-from .submission import looks_like_a_class, places
+from .submission import assignments_present, looks_like_a_class, places
 from .suites import ASSIGNMENTS, UnknownAssignment, chosen_assignments
 
 EXIT_OK = 0
@@ -109,11 +109,18 @@ def _cmd_grade_batch(args) -> int:
         raise UsageError(f"submissions folder {root} does not exist or is not a folder")
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    options = _options(args)
-    options.check_installed()
     json_dir = Path(args.json_dir) if args.json_dir else Path(args.out).with_suffix("").with_name(
         Path(args.out).stem + "-results")
     submissions = find_submissions(root)
+    chosen = args.assignment
+    if not chosen:  # the assignments the class handed in: a knn-only class is not missing seven others
+        held = set().union(*(assignments_present(s.folder) for s in submissions)) if submissions else set()
+        chosen = [name for name in ASSIGNMENTS if name in held] or None
+        if chosen and len(chosen) < len(ASSIGNMENTS):
+            print(f"grading {', '.join(chosen)}: what at least one student handed in (--assignment to choose)",
+                  file=sys.stderr)
+    options = _options(args, chosen)
+    options.check_installed()
     if any(s.student == MAXIMUM for s in submissions):
         raise UsageError(f"{root / MAXIMUM} is named like the CSV's row of the points possible: rename it")
     itself = [place for name in options.assignments for place in places(name) if (root / place).is_file()]

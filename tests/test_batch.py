@@ -81,12 +81,14 @@ def test_grades_a_class_the_same_way_with_any_number_of_jobs(klass, tmp_path):
     assert {r["student"]: r["knn"] for r in one} == {"alice": "31", "bob": "19", "carol": "0", "dave": "25",
                                                      "erin": "0"}
     assert all(r["total"] == r["knn"] for r in one)
-    # Every assignment is graded (no --assignment): each student hands in only knn, the rest is missing.
-    others = "svm, softmax, nn, conv, lstm, word2vec, gan: missing: expected <a>/<a>.py, <a>.py, <a>/<a>.ipynb or " \
-             "<a>.ipynb (or one of these one folder down); "
+    # No --assignment: the class handed in knn only, so knn is graded (nobody is missing the other seven)
+    proc, _ = batch(klass, tmp_path / "again.csv", "--jobs", "2")
+    assert "grading knn: what at least one student handed in (--assignment to choose)" in proc.stderr
+    assert list(one[0]) == ["student", "knn", "total", "status", "detail"]
     assert {r["student"]: (r["status"], r["detail"]) for r in one} == {
-        **{s: ("missing", others + "the folder holds knn/") for s in ("alice", "bob", "carol", "dave")},
-        "erin": ("missing", "knn, " + others + "the folder is empty")}
+        **{s: ("graded", "") for s in ("alice", "bob", "carol", "dave")},
+        "erin": ("missing", "knn: missing: expected knn/knn.py, knn.py, knn/knn.ipynb or knn.ipynb (or one of these "
+                            "one folder down); the folder is empty")}
     assert results(tmp_path / "one-results") == results(tmp_path / "two-results")
     assert json.loads((tmp_path / "one-results" / "alice.json").read_text())["score"] == 31
 

@@ -53,6 +53,10 @@ KINDS: dict[str, str] = {
 IMPORT_CAUSES = ("raised", "timed_out", "crashed")
 
 
+# The message of the checks not run once a submission's time budget is used up starts so.
+BUDGET_USED = "Not run: this submission used up its time budget"
+
+
 def json_number(x: Any) -> Any:
     """A number as JSON can hold it: NaN and infinities as the strings "nan", "inf", "-inf", a
     complex number as its text; anything else that is not a number as its text too."""
@@ -287,7 +291,9 @@ class SubmissionRecord:
             failures = [r.failure for r in results if r.failure is not None]
             entry = located.get(name)
             broken = next((f for f in failures if f.kind == "does_not_import"), None)
-            not_run = [f for f in failures if f.kind == "not_run"]
+            # checks left out because the submission's time budget ran out (not those of a function
+            # that timed out earlier: that is a grade, like the timeout itself)
+            not_run = [f for f in failures if f.kind == "not_run" and f.message.startswith(BUDGET_USED)]
             if entry is not None and entry.problem:
                 statuses.append(AssignmentStatus(name, entry.problem, entry.detail))
             elif any(f.kind == "no_file" for f in failures):

@@ -14,7 +14,7 @@ from typing import Any
 from ..environment import environment_message, missing_package
 from .checks import Check, Context, Contract, Suite, module_file
 from .door import Call, CallOutcome, Door, InProcessDoor, StudentProblem, StudentTimeout, as_part
-from .results import CheckResult, Failure
+from .results import BUDGET_USED, CheckResult, Failure
 from .verdicts import CheckFailure, InputsUntouched
 
 __all__ = ["DoorFactory", "GraderError", "Limits", "Stalled", "environment_failure", "failure_of", "grade_suite",
@@ -319,7 +319,7 @@ def grade_suite(
             continue
         if budget <= 0:
             results.append(result_without_running(check, Failure(
-                "not_run", f"Not run: this submission used up its time budget ({limits.submission_seconds:g} s "
+                "not_run", f"{BUDGET_USED} ({limits.submission_seconds:g} s "
                            "of student code).")))
             continue
         outcome = run_check(check, module_path if module_path.is_file() else None, reference_path=reference_path,
