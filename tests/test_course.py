@@ -114,10 +114,19 @@ def test_source_notebook_runs_top_to_bottom_with_full_marks(assignment, tmp_path
 
 
 def test_nbgrader_round_trip(tmp_path):
-    course = tmp_path / "course"
-    write_course(course, list(ASSIGNMENTS), timeout=300)
+    """Release, autograde, export and feedback of every assignment, in a course folder that was
+    moved after its release (nbgrader_config.py names no absolute path), without nbgrader's
+    warnings: autograde does not say that test cells changed (they are the same in the source
+    and the release), feedback nothing of display_data_priority; the test cells' messages name
+    cells as IPython does (Cell In[5]), not by IPython's file names (2626228522.py)."""
+    first = tmp_path / "first"
+    write_course(first, list(ASSIGNMENTS), timeout=300)
+    assert str(tmp_path) not in (first / "nbgrader_config.py").read_text()
     for assignment in ASSIGNMENTS:  # nbgrader takes one assignment id at a time
-        nbgrader(course, "generate_assignment", assignment, "--force")
+        nbgrader(first, "generate_assignment", assignment, "--force")
+    course = tmp_path / "moved" / "course"
+    course.parent.mkdir()
+    shutil.move(first, course)
 
     # Nothing of the reference and nothing of the hidden checks reaches the release folder.
     released = {p: p.read_text(errors="replace") for p in (course / "release").rglob("*") if p.is_file()}
@@ -144,7 +153,8 @@ def test_nbgrader_round_trip(tmp_path):
         notebook = release if module is None else fill_notebook(release, module.read_text())
         (folder / "knn.ipynb").write_text(json.dumps(notebook))
         (folder / "timestamp.txt").write_text("2026-11-27 12:00:00.000000 UTC")
-    nbgrader(course, "autograde", "knn", "--create")
+    autograde = nbgrader(course, "autograde", "knn", "--create")
+    assert "has changed" not in autograde.stderr, autograde.stderr[-3000:]
     nbgrader(course, "export", "--to", str(tmp_path / "grades.csv"))
     with open(tmp_path / "grades.csv") as f:
         nbgrader_scores = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(f)
@@ -212,8 +222,16 @@ def test_nbgrader_round_trip(tmp_path):
         **{(a, "ref"): full[a] for a in ASSIGNMENTS if a != "knn"},
         **{(a, "stub"): 0.0 for a in ASSIGNMENTS if a != "knn"}}
 
-    # Feedback shows results, never the hidden checks' code.
-    nbgrader(course, "generate_feedback", "knn")
+    # Feedback shows results, never the hidden checks' code; nbgrader warns of nothing.
+    feedback = nbgrader(course, "generate_feedback", "knn")
+    warnings = [line for line in feedback.stderr.splitlines()  # a plot without alt text is the student's own
+                if "WARNING" in line and "Alternative text is missing" not in line]
+    assert "display_data_priority" not in feedback.stderr and not warnings, feedback.stderr[-3000:]
+    graded = json.loads((course / "autograded" / "stub" / "knn" / "knn.ipynb").read_text())
+    reports = "".join("".join(o.get("text", "")) for c in graded["cells"] if c["cell_type"] == "code"
+                      and c["metadata"].get("nbgrader", {}).get("grade") for o in c["outputs"])
+    assert "NotImplementedError at Cell In[" in reports, reports[-2000:]
+    assert not re.search(r"\d+\.py\b", reports) and "ipykernel" not in reports, reports[-2000:]
     for student in handed_in:
         html = (course / "feedback" / student / "knn" / "knn.html").read_text()
         assert "HIDDEN TESTS" not in html and "hidden</span>" not in html and "checks.hidden" not in html
@@ -241,42 +259,15 @@ def test_release_notebook_runs_for_a_student_with_the_bundle_only(tmp_path):
             assert [float("".join(o["data"]["text/plain"])) for o in values] == [0.0]
 
 
-def test_a_course_moved_elsewhere_autogrades_without_nbgraders_warnings(tmp_path):
-    """The course folder can be moved (nbgrader_config.py names no absolute path); autograde does
-    not warn that test cells changed (they are the same in the source and the release); feedback
-    does not warn about display_data_priority; the test cells' messages name the cells as
-    IPython does (Cell In[5]), not by IPython's file names (2626228522.py)."""
+def test_the_course_command_writes_a_course_that_can_be_moved(tmp_path):
+    """`nbgrader-course` writes nbgrader_config.py without an absolute path: the folder, moved,
+    releases from where it is now (the round trip above autogrades a moved course)."""
     first = tmp_path / "first"
     proc = run_cli("nbgrader-course", str(first), "--assignment", "knn")
     assert proc.returncode == 0, proc.stderr
     assert str(tmp_path) not in (first / "nbgrader_config.py").read_text()
-    nbgrader(first, "generate_assignment", "knn", "--force")
     course = tmp_path / "moved" / "course"
     course.parent.mkdir()
     shutil.move(first, course)
-    release = json.loads((course / "release" / "knn" / "knn.ipynb").read_text())
-    raising = ((SOLUTIONS / "knn" / "knn.py").read_text()
-               + "\n\ndef cross_validate_k(X, y, k_choices, num_folds=5):\n    raise ValueError('boom')\n")
-    for student, notebook in (("stub", release), ("boom", fill_notebook(release, raising))):
-        folder = course / "submitted" / student / "knn"
-        folder.mkdir(parents=True)
-        (folder / "knn.ipynb").write_text(json.dumps(notebook))
-    autograde = nbgrader(course, "autograde", "knn", "--create")
-    assert "has changed" not in autograde.stderr, autograde.stderr[-3000:]
-    feedback = nbgrader(course, "generate_feedback", "knn")
-    warnings = [line for line in feedback.stderr.splitlines()  # a plot without alt text is the student's own
-                if "WARNING" in line and "Alternative text is missing" not in line]
-    assert "display_data_priority" not in feedback.stderr and not warnings, feedback.stderr[-3000:]
-    assert not first.exists()
-    assert (course / "feedback" / "boom" / "knn" / "knn.html").is_file()
-    nbgrader(course, "export", "--to", str(tmp_path / "grades.csv"))
-    with open(tmp_path / "grades.csv") as f:
-        scores = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(f)}
-    suite = load_suite("knn")  # the hidden checks ran: every check but cross_validate_k's scores
-    assert scores == {"stub": 0.0, "boom": sum(c.points for c in suite.checks() if c.function != "cross_validate_k")}
-    for student, expected in (("stub", "NotImplementedError at Cell In["), ("boom", "  Cell In[")):
-        graded = json.loads((course / "autograded" / student / "knn" / "knn.ipynb").read_text())
-        reports = "".join("".join(o.get("text", "")) for c in graded["cells"] if c["cell_type"] == "code"
-                          and c["metadata"].get("nbgrader", {}).get("grade") for o in c["outputs"])
-        assert expected in reports, reports[-2000:]
-        assert not re.search(r"\d+\.py\b", reports) and "ipykernel" not in reports, reports[-2000:]
+    nbgrader(course, "generate_assignment", "knn", "--force")
+    assert not first.exists() and (course / "release" / "knn" / "knn.ipynb").is_file()
