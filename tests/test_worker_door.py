@@ -5,6 +5,7 @@ untouched one must come back equal."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -201,7 +202,9 @@ def test_the_time_limit_is_cpu_time_so_a_busy_machine_gives_the_same_grade(modul
             assert worker.call("burn", 1.5).value == 1.5
             on_the_clock = time.monotonic() - started
         assert on_the_clock > 2.5, "the machine was not busy enough to tell CPU time from the clock"
-        assert 1.5 <= worker.spent < 2.5
+        # the grader reads the worker's CPU time from /proc, in clock ticks (10 ms): a tick or two
+        # may fall on either side of the request
+        assert 1.5 - 2 / os.sysconf("SC_CLK_TCK") <= worker.spent < 2.5
         assert worker.timings["burn"].calls == 1
     finally:
         worker.close()
