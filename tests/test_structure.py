@@ -109,3 +109,16 @@ def test_hint_ids_are_well_formed():
     for bad in ("distances_not_clipped", "knn/Bad Name", "knn/a/b", ""):
         with pytest.raises(ValueError, match="hint id"):
             Hint(bad, "text")
+
+
+def test_every_check_says_what_it_checks_in_whole_sentences():
+    """A check's description ("passed: ...") is its docstring's first paragraph, never a line cut
+    in mid-sentence."""
+    from autograder.core.checks import first_paragraph
+
+    assert first_paragraph("Each window's gradient goes to\n    its maximum.\n\n    Table: ...") == \
+        "Each window's gradient goes to its maximum."
+    for assignment in ASSIGNMENTS:
+        for check in load_suite(assignment).checks():
+            assert check.description.endswith("."), (check.name, check.description)
+            assert "  " not in check.description and "\n" not in check.description, check.name

@@ -29,6 +29,13 @@ def module_file(assignment: str) -> str:
     return f"{assignment}/{assignment}.py"
 
 
+def first_paragraph(doc: str | None) -> str:
+    """A check's description: its docstring's first paragraph on one line (what "passed: ..."
+    shows); later paragraphs (tables, measurements) are for readers of the code."""
+    paragraph = (doc or "").strip().split("\n\n")[0]
+    return " ".join(paragraph.split())
+
+
 def is_hidden_module(name: str) -> bool:
     """Checks defined in the module called ``name`` are hidden (the instructor's copy only)."""
     return name.rsplit(".", 1)[-1].endswith("hidden")
@@ -166,10 +173,9 @@ class Suite:
                 raise ValueError(f"check {name!r}: only hidden checks may use the reference solution")
             if name == f"{function}/inputs_untouched":
                 self.contract.input_checks.add(function)
-            doc = (run.__doc__ or "").strip().splitlines()
             self._checks.append(
                 Check(self.assignment, name, function, float(points), hidden, reference, run,
-                      doc[0] if doc else "", len(self._checks), self.contract)
+                      first_paragraph(run.__doc__), len(self._checks), self.contract)
             )
             return run
 
