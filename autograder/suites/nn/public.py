@@ -533,7 +533,8 @@ def init_std(ctx):
             if abs(measured / expected - 1) > bound:
                 raise CheckFailure(f"init_weights: the entries of W have standard deviation {measured:.5g}; "
                                    f"expected {expected:.5g} within a relative {bound:.2%}.",
-                                   next((h for h in std_hints(scheme, fan_in, fan_out, bound) if h.applies(measured)), None),
+                                   next((h for h in std_hints(scheme, fan_in, fan_out, bound)
+                                         if h.applies(measured)), None),
                                    numbers={"actual": measured, "expected": expected, "tolerance": bound * expected})
 
 
