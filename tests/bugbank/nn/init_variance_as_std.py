@@ -1,6 +1,6 @@
 """Uses the variance 2 / fan_in as the normal's scale, forgetting the square root; and accepts
 any scheme name, falling back to He's."""
-FAILS = {"init_weights/std", "init_weights/errors", "init_weights/skewed_fans", "init_weights/digits_training"}
+FAILS = {"init_weights/std", "init_weights/errors", "init_weights/skewed_fans"}
 HINTS = {"init_weights/std": "its square root"}
 
 
