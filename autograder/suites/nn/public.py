@@ -44,7 +44,7 @@ FUNCTIONS = ["affine_forward(x, w, b)", "affine_backward(dout, cache)", "relu_fo
              "init_weights(fan_in, fan_out, rng, scheme)",
              "sgd_momentum(w, dw, w_prev, lr, momentum)",
              "two_layer_net(params, X, y, reg)"]
-suite = Suite("nn", FUNCTIONS, "two-layer network", preload=["torch"], seconds=2.5)
+suite = Suite("nn", FUNCTIONS, "two-layer network", preload=["torch", "sklearn.preprocessing"], seconds=2.5)
 VALUE, GRADIENT = TOLERANCES["value"], TOLERANCES["gradient"]
 
 
