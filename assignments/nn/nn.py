@@ -1,4 +1,5 @@
-"""A two-layer network by hand: layers with a forward and a backward pass (lecture notes 2.2, 2.5-2.9).
+"""A two-layer network by hand: layers with a forward and a backward pass (lecture notes 2.2, 2.5-2.9),
+the data's preprocessing and the weights' initialisation (2.9.1-2.9.2).
 
 Every layer comes as a pair. ``*_forward`` computes the output and returns a ``cache`` with
 whatever the backward pass will need; ``*_backward`` takes the upstream gradient ``dout`` (the
@@ -117,6 +118,48 @@ def dropout_backward(dout, cache):
     """
     # YOUR CODE HERE
     raise NotImplementedError("dropout_backward is not implemented yet: replace this line with your code.")
+
+
+def preprocess(X_train, X_test):
+    """Standardise the data (notes 2.9.1): centre every feature on the *training* set's mean,
+    then divide it by the training set's standard deviation (the population one, ``ddof=0``).
+
+    The test set is transformed with the training set's statistics, never with its own: it
+    stands for data the model has not seen, whose statistics are not known when training. A
+    feature with zero spread in the training set (every value equal) is only centred.
+
+    Args:
+        X_train: (N, D) training data (any real dtype, integers included).
+        X_test: (M, D) test data.
+
+    Returns:
+        (X_train_p, X_test_p): float64 arrays of the same shapes. X_train and X_test are left
+        unchanged.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError("preprocess is not implemented yet: replace this line with your code.")
+
+
+def init_weights(fan_in, fan_out, rng, scheme="he"):
+    """Random initial weights of a fully connected layer (notes 2.9.2).
+
+    Args:
+        fan_in: the number of inputs of the layer (D), an int >= 1.
+        fan_out: the number of outputs (M), an int >= 1.
+        rng: a ``numpy.random.Generator``; the only source of randomness (never ``np.random.*``).
+        scheme: ``"he"``: normal with standard deviation ``sqrt(2 / fan_in)`` (for ReLU layers;
+            PyTorch's ``kaiming_normal_`` in its fan_in mode); ``"xavier"``: normal with standard
+            deviation ``sqrt(2 / (fan_in + fan_out))`` (``xavier_normal_``); ``"small"``: normal
+            with standard deviation 0.01. All with mean 0.
+
+    Returns:
+        W: (fan_in, fan_out) float64.
+
+    Raises:
+        ValueError: for any other scheme, or fan_in or fan_out below 1.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError("init_weights is not implemented yet: replace this line with your code.")
 
 
 def sgd_momentum(w, dw, w_prev, lr, momentum):

@@ -1,4 +1,5 @@
-"""A two-layer network by hand: layers with a forward and a backward pass (lecture notes 2.2, 2.5-2.9).
+"""A two-layer network by hand: layers with a forward and a backward pass (lecture notes 2.2, 2.5-2.9),
+the data's preprocessing and the weights' initialisation (2.9.1-2.9.2).
 
 Every layer comes as a pair. ``*_forward`` computes the output and returns a ``cache`` with
 whatever the backward pass will need; ``*_backward`` takes the upstream gradient ``dout`` (the
@@ -142,6 +143,60 @@ def dropout_backward(dout, cache):
     ### BEGIN SOLUTION
     mask = cache
     return dout.copy() if mask is None else dout * mask
+    ### END SOLUTION
+
+
+def preprocess(X_train, X_test):
+    """Standardise the data (notes 2.9.1): centre every feature on the *training* set's mean,
+    then divide it by the training set's standard deviation (the population one, ``ddof=0``).
+
+    The test set is transformed with the training set's statistics, never with its own: it
+    stands for data the model has not seen, whose statistics are not known when training. A
+    feature with zero spread in the training set (every value equal) is only centred.
+
+    Args:
+        X_train: (N, D) training data (any real dtype, integers included).
+        X_test: (M, D) test data.
+
+    Returns:
+        (X_train_p, X_test_p): float64 arrays of the same shapes. X_train and X_test are left
+        unchanged.
+    """
+    ### BEGIN SOLUTION
+    X_train = np.asarray(X_train, dtype=np.float64)
+    X_test = np.asarray(X_test, dtype=np.float64)
+    mean = X_train.mean(axis=0)
+    spread = X_train.std(axis=0)
+    spread[np.ptp(X_train, axis=0) == 0] = 1.0
+    return (X_train - mean) / spread, (X_test - mean) / spread
+    ### END SOLUTION
+
+
+def init_weights(fan_in, fan_out, rng, scheme="he"):
+    """Random initial weights of a fully connected layer (notes 2.9.2).
+
+    Args:
+        fan_in: the number of inputs of the layer (D), an int >= 1.
+        fan_out: the number of outputs (M), an int >= 1.
+        rng: a ``numpy.random.Generator``; the only source of randomness (never ``np.random.*``).
+        scheme: ``"he"``: normal with standard deviation ``sqrt(2 / fan_in)`` (for ReLU layers;
+            PyTorch's ``kaiming_normal_`` in its fan_in mode); ``"xavier"``: normal with standard
+            deviation ``sqrt(2 / (fan_in + fan_out))`` (``xavier_normal_``); ``"small"``: normal
+            with standard deviation 0.01. All with mean 0.
+
+    Returns:
+        W: (fan_in, fan_out) float64.
+
+    Raises:
+        ValueError: for any other scheme, or fan_in or fan_out below 1.
+    """
+    ### BEGIN SOLUTION
+    if scheme not in ("he", "xavier", "small"):
+        raise ValueError(f"unknown scheme {scheme!r}: use 'he', 'xavier' or 'small'")
+    if fan_in < 1 or fan_out < 1:
+        raise ValueError(f"fan_in and fan_out must be at least 1; got {fan_in} and {fan_out}")
+    std = {"he": np.sqrt(2.0 / fan_in), "xavier": np.sqrt(2.0 / (fan_in + fan_out)), "small": 0.01}[scheme]
+    return rng.normal(0.0, std, size=(fan_in, fan_out))
     ### END SOLUTION
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...core.memo import remember_reference
-from ...core.verdicts import CheckFailure, case, expect_accuracy, expect_close
+from ...core.verdicts import CheckFailure, case, expect_accuracy, expect_close, expect_finite
+from ...datasets import digits_split
 from ...training import digits_problem
 from .public import (
     GRADIENT,
@@ -16,8 +17,13 @@ from .public import (
     call_network,
     dropout,
     expect_gradient_array,
+    init_weights,
     network,
     network_accuracy,
+    preprocess_answer,
+    scheme_std,
+    std_bound,
+    std_hints,
     student_training,
     suite,
     train_network,
@@ -100,3 +106,35 @@ def network_digits_vs_reference(ctx):
             X_test, y_test))
         expect_accuracy("two_layer_net", mine, theirs, "two_layer_net: test accuracy {mine:.4f}, below the "
                         "reference's {theirs:.4f} by more than {margin}.")
+
+
+@suite.check("preprocess/vs_reference", points=1, reference=True)
+def preprocess_vs_reference(ctx):
+    """The raw digits (1297 training rows of 64 pixels 0..16, some always 0, given as integers):
+    both sets as the reference standardises them."""
+    X_train, _, X_test, _ = digits_split(seed=2, test_size=500)
+    X_train, X_test = X_train.astype(np.int64), X_test.astype(np.int64)
+    with case("digits, int64 pixels, train (1297, 64), test (500, 64)"):
+        mine = preprocess_answer(ctx.student, X_train, X_test)
+        theirs = ctx.reference.call("preprocess", X_train, X_test).value
+        for name, a, b in zip(("X_train_p", "X_test_p"), mine, theirs):
+            expect_finite(a, name, "preprocess")
+            expect_close(a, b, name, "preprocess", tolerance=VALUE, source="the reference")
+
+
+@suite.check("init_weights/skewed_fans", points=1)
+def init_skewed(ctx):
+    """Standard deviations for very unequal fans (one input, one output, tall and wide layers),
+    within the bound of init_weights/std."""
+    for index, (scheme, fan_in, fan_out) in enumerate([("he", 6000, 8), ("xavier", 4, 30000), ("he", 1, 60000),
+                                                       ("xavier", 20000, 3), ("small", 2, 40000)]):
+        expected, bound = scheme_std(scheme, fan_in, fan_out), std_bound(fan_in * fan_out)
+        with case(f"scheme={scheme!r}, fan_in={fan_in}, fan_out={fan_out}: std {expected:.4g} +-{bound:.2%}"):
+            W = init_weights(ctx.student, fan_in, fan_out, 60 + index, scheme)
+            measured = float(W.std())
+            if not abs(measured / expected - 1) <= bound:
+                raise CheckFailure(f"init_weights: the entries of W have standard deviation {measured:.5g}; "
+                                   f"expected {expected:.5g} within a relative {bound:.2%}.",
+                                   next((h for h in std_hints(scheme, fan_in, fan_out, bound) if h.applies(measured)),
+                                        None),
+                                   numbers={"actual": measured, "expected": expected, "tolerance": bound * expected})

@@ -2,7 +2,8 @@
 
 Forward passes are compared with PyTorch (float64); backward passes with PyTorch's autograd for
 a random upstream gradient, and with central differences of the student's own forward pass.
-Dropout is judged by its properties, never by one exact mask.
+Dropout and the initial weights are judged by their properties, never by one exact draw;
+preprocessing against scikit-learn's StandardScaler.
 """
 
 from __future__ import annotations
@@ -24,22 +25,26 @@ from ...core.verdicts import (
     expect_accuracy,
     expect_array,
     expect_close,
+    expect_finite,
     expect_float,
     expect_no_warnings,
+    expect_raises,
     expect_returns,
     expect_shape,
     expect_unchanged,
 )
+from ...datasets import digits_split
 from ...training import digits_problem, momentum_descent, momentum_step
 from ..layers import call_forward, expect_gradient_array, forward_pair, numeric_layer_check, torch_vjp
 
 FUNCTIONS = ["affine_forward(x, w, b)", "affine_backward(dout, cache)", "relu_forward(x)",
              "relu_backward(dout, cache)", "sigmoid_forward(x)",
              "sigmoid_backward(dout, cache)", "dropout_forward(x, p, train, rng)",
-             "dropout_backward(dout, cache)",
+             "dropout_backward(dout, cache)", "preprocess(X_train, X_test)",
+             "init_weights(fan_in, fan_out, rng, scheme)",
              "sgd_momentum(w, dw, w_prev, lr, momentum)",
              "two_layer_net(params, X, y, reg)"]
-suite = Suite("nn", FUNCTIONS, "two-layer network", preload=["torch"], seconds=2.5)
+suite = Suite("nn", FUNCTIONS, "two-layer network", preload=["torch", "sklearn.preprocessing"], seconds=2.5)
 VALUE, GRADIENT = TOLERANCES["value"], TOLERANCES["gradient"]
 
 
@@ -354,6 +359,353 @@ def dropout_backward_values(ctx):
         dx = expect_gradient_array(ctx.student.call("dropout_backward", dout, cache).value, "dx",
                                    "dropout_backward", x.shape)
         expect_close(dx, dout, "dx", "dropout_backward", tolerance=VALUE, source="dout (no dropout at test time)")
+
+
+# --- preprocessing and initialisation (notes 2.9.1-2.9.2) ---------------------------------------
+
+
+def scaler_oracle(X_train, X_test):
+    """scikit-learn's StandardScaler fitted on the training set only (population std; a
+    feature with zero variance is only centred)."""
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler().fit(np.asarray(X_train, dtype=np.float64))
+    return (scaler.transform(np.asarray(X_train, dtype=np.float64)),
+            scaler.transform(np.asarray(X_test, dtype=np.float64)))
+
+
+@dataclass(frozen=True)
+class PreprocessCase:
+    label: str
+    train_shape: tuple
+    test_rows: int
+    seed: int
+    integer: bool = False
+    constant: tuple = ()  # features made constant (exactly) in the training set
+
+    def data(self):
+        rng = np.random.default_rng(self.seed)
+        N, D = self.train_shape
+        offset, scale = rng.uniform(-20, 20, size=D), rng.uniform(0.1, 10, size=D)
+        X_train = rng.normal(size=(N, D)) * scale + offset
+        X_test = rng.normal(size=(self.test_rows, D)) * scale * 1.5 + offset + scale  # other statistics
+        for j in self.constant:
+            X_train[:, j] = 3.0
+        if self.integer:
+            return np.rint(X_train).astype(np.int64), np.rint(X_test).astype(np.int64)
+        return X_train, X_test
+
+
+PREPROCESS_CASES = [PreprocessCase("train (40, 3), test (15, 3)", (40, 3), 15, 20),
+                    PreprocessCase("train (200, 6), test (7, 6), features on very different scales", (200, 6), 7, 21),
+                    PreprocessCase("integer input: train (30, 4) int64, test (10, 4)", (30, 4), 10, 22, integer=True)]
+ZERO_SPREAD_CASES = [PreprocessCase("train (25, 4) with feature 1 constant (3.0)", (25, 4), 6, 23, constant=(1,)),
+                     PreprocessCase("one training row (1, 3), three test rows", (1, 3), 3, 24)]
+LEAK_HINT = Hint("nn/test_statistics_leak", "the test set was standardised with its own mean and standard "
+                 "deviation: that leaks the test data into the preprocessing. Statistics come from the training "
+                 "set only, and the test set is transformed with them.")
+SAMPLE_STD_HINT = Hint("nn/sample_std", "that is the sample standard deviation (divided by N - 1); the contract "
+                       "asks for the population one (divided by N, ddof=0), like StandardScaler.")
+
+
+def preprocess_answer(door, X_train, X_test):
+    value = expect_returns(door.call("preprocess", X_train, X_test).value, ["X_train_p", "X_test_p"], "preprocess")
+    out = []
+    for name, array, given in (("X_train_p", value[0], X_train), ("X_test_p", value[1], X_test)):
+        array = expect_array(array, name, "preprocess")
+        expect_shape(array, given.shape, name, "preprocess")
+        if array.dtype != np.float64:
+            raise CheckFailure(f"preprocess: {name} has dtype {array.dtype}; the contract asks for float64.",
+                               kind="wrong_dtype")
+        out.append(array)
+    return out
+
+
+def sample_std_answer(X_train, X_test):
+    X_train, X_test = np.asarray(X_train, np.float64), np.asarray(X_test, np.float64)
+    mean, std = X_train.mean(axis=0), X_train.std(axis=0, ddof=1)
+    return (X_train - mean) / std, (X_test - mean) / std
+
+
+def expect_preprocessed(door, X_train, X_test):
+    mine_train, mine_test = preprocess_answer(door, X_train, X_test)
+    train, test = scaler_oracle(X_train, X_test)
+    with np.errstate(all="ignore"):
+        ddof1 = sample_std_answer(X_train, X_test) if len(X_train) > 1 else (None, None)
+    source = "StandardScaler fitted on X_train"
+    sample_hints = [SAMPLE_STD_HINT.if_close(ddof1[0], VALUE)] if ddof1[0] is not None else []
+    expect_close(mine_train, train, "X_train_p", "preprocess", tolerance=VALUE, source=source, hints=sample_hints)
+    expect_close(mine_test, test, "X_test_p", "preprocess", tolerance=VALUE, source=source + " (its transform)",
+                 hints=[LEAK_HINT.if_close(lambda: scaler_oracle(X_test, X_test)[1], VALUE)])
+
+
+@suite.check("preprocess/values", points=2)
+def preprocess_values(ctx):
+    """Both sets standardised with the training set's mean and population standard deviation, as
+    scikit-learn's StandardScaler fitted on X_train transforms them (the test set has other
+    statistics of its own, which must not be used); integer input gives float64."""
+    for row in PREPROCESS_CASES:
+        X_train, X_test = row.data()
+        with case(row.label):
+            expect_preprocessed(ctx.student, X_train, X_test)
+
+
+@suite.check("preprocess/zero_spread", points=1)
+def preprocess_zero_spread(ctx):
+    """A feature with zero spread in the training set is only centred (no division by 0, no nan
+    or inf), as StandardScaler does; with a single training row every feature is."""
+    for row in ZERO_SPREAD_CASES:
+        X_train, X_test = row.data()
+        with case(row.label):
+            mine_train, mine_test = preprocess_answer(ctx.student, X_train, X_test)
+            hint = Hint("nn/constant_feature", "a feature with zero spread in the training set has standard "
+                        "deviation 0: dividing by it gives nan or inf. Such a feature is only centred.")
+            expect_finite(mine_train, "X_train_p", "preprocess", hint)
+            expect_finite(mine_test, "X_test_p", "preprocess", hint)
+            expect_preprocessed(ctx.student, X_train, X_test)
+
+
+SCHEMES = ("he", "xavier", "small")
+
+
+def scheme_std(scheme: str, fan_in: int, fan_out: int) -> float:
+    return {"he": np.sqrt(2 / fan_in), "xavier": np.sqrt(2 / (fan_in + fan_out)), "small": 0.01}[scheme]
+
+
+def init_weights(door, fan_in, fan_out, seed, scheme):
+    """The student's W, checked for shape and dtype."""
+    value = door.call("init_weights", fan_in, fan_out, Build("rng", (seed,)), scheme).value
+    W = expect_array(value, "W", "init_weights")
+    expect_shape(W, (fan_in, fan_out), "W", "init_weights", [
+        Hint("nn/init_transposed", "W is transposed: a layer with fan_in inputs and fan_out outputs has W of "
+             "shape (fan_in, fan_out), as x @ W needs.", lambda a: a.shape == (fan_out, fan_in))])
+    if W.dtype != np.float64:
+        raise CheckFailure(f"init_weights: W has dtype {W.dtype}; the contract asks for float64.", kind="wrong_dtype")
+    return W
+
+
+def std_bound(n: int) -> float:
+    """5 standard deviations of the relative error of the sample standard deviation of n normal
+    draws (about 1 / sqrt(2 n)): a correct init fails by chance about once in 3 million runs."""
+    return 5 / np.sqrt(2 * n)
+
+
+def std_hints(scheme: str, fan_in: int, fan_out: int, bound: float) -> list[Hint]:
+    """Known mistakes, each recognised by the standard deviation it gives."""
+    target = scheme_std(scheme, fan_in, fan_out)
+
+    def gives(std):
+        return lambda measured: abs(measured / std - 1) <= bound and abs(std / target - 1) > 2 * bound
+
+    hints = [Hint("nn/fan_out_for_fan_in", "the standard deviation was computed from fan_out; He's uses the "
+                  "number of inputs of the layer (fan_in), whose sum it keeps the variance of.").when(
+        gives(np.sqrt(2 / fan_out)) if scheme == "he" else lambda m: False)]
+    if scheme == "xavier":
+        hints.append(Hint("nn/he_for_xavier", "that is He's variance (2 / fan_in, for ReLU); Xavier's averages "
+                          "the two fans: 2 / (fan_in + fan_out).").when(gives(np.sqrt(2 / fan_in))))
+    if scheme == "he":
+        hints.append(Hint("nn/xavier_for_he", "that is Xavier's variance (2 / (fan_in + fan_out)); He's, for "
+                          "ReLU layers, is 2 / fan_in.").when(gives(np.sqrt(2 / (fan_in + fan_out)))))
+        hints.append(Hint("nn/he_missing_factor_2", "that is 1 / fan_in: He's variance has a factor 2, for the half "
+                          "of its inputs ReLU sets to 0.").when(gives(np.sqrt(1 / fan_in))))
+    if scheme != "small":
+        hints.append(Hint("nn/variance_for_std", "the scheme gives the variance; the normal's scale is the standard "
+                          "deviation, its square root.").when(gives(target ** 2)))
+    return hints
+
+
+STD_CASES = [("he", 200, 800), ("xavier", 200, 800), ("xavier", 900, 150), ("small", 300, 400)]
+
+
+@suite.check("init_weights/std", points=2)
+def init_std(ctx):
+    """For each scheme, on a large W (120 000 to 160 000 draws), the standard deviation of the
+    entries is the scheme's (sqrt(2 / fan_in), sqrt(2 / (fan_in + fan_out)), 0.01) within a
+    relative 5 / sqrt(2 n), 5 standard deviations of the sample standard deviation of n draws."""
+    for index, (scheme, fan_in, fan_out) in enumerate(STD_CASES):
+        expected = scheme_std(scheme, fan_in, fan_out)
+        n = fan_in * fan_out
+        bound = std_bound(n)
+        with case(f"scheme={scheme!r}, fan_in={fan_in}, fan_out={fan_out}: std {expected:.4g} +-{bound:.2%}"):
+            W = init_weights(ctx.student, fan_in, fan_out, 30 + index, scheme)
+            expect_finite(W, "W", "init_weights")
+            measured = float(W.std())
+            if abs(measured / expected - 1) > bound:
+                raise CheckFailure(f"init_weights: the entries of W have standard deviation {measured:.5g}; "
+                                   f"expected {expected:.5g} within a relative {bound:.2%}.",
+                                   next((h for h in std_hints(scheme, fan_in, fan_out, bound)
+                                         if h.applies(measured)), None),
+                                   numbers={"actual": measured, "expected": expected, "tolerance": bound * expected})
+
+
+@suite.check("init_weights/mean", points=1)
+def init_mean(ctx):
+    """For each scheme the entries have mean 0, within 5 standard deviations of the mean of n
+    draws (5 std / sqrt(n))."""
+    for index, (scheme, fan_in, fan_out) in enumerate(STD_CASES):
+        expected = scheme_std(scheme, fan_in, fan_out)
+        bound = 5 * expected / np.sqrt(fan_in * fan_out)
+        with case(f"scheme={scheme!r}, fan_in={fan_in}, fan_out={fan_out}: mean 0 +-{bound:.3g}"):
+            W = init_weights(ctx.student, fan_in, fan_out, 40 + index, scheme)
+            mean = float(W.mean())
+            if not abs(mean) <= bound:
+                raise CheckFailure(f"init_weights: the entries of W have mean {mean:.4g}; expected 0 within "
+                                   f"+-{bound:.3g}.", Hint("nn/init_not_centred", "the weights are drawn from a "
+                                                           "normal centred on 0: its scale is the standard "
+                                                           "deviation, not its centre (loc)."),
+                                   numbers={"actual": mean, "expected": 0.0, "tolerance": bound})
+
+
+@suite.check("init_weights/shapes", points=1)
+def init_shapes(ctx):
+    """W has shape (fan_in, fan_out) and dtype float64, for every scheme and small sizes."""
+    for scheme, fan_in, fan_out in [("he", 3, 5), ("xavier", 7, 2), ("small", 1, 1), ("he", 1, 4)]:
+        with case(f"scheme={scheme!r}, fan_in={fan_in}, fan_out={fan_out}"):
+            init_weights(ctx.student, fan_in, fan_out, 1, scheme)
+    with case("default scheme (he), fan_in=4, fan_out=6"):
+        W = expect_array(ctx.student.call("init_weights", 4, 6, Build("rng", (2,))).value, "W", "init_weights")
+        expect_shape(W, (4, 6), "W", "init_weights")
+
+
+@suite.check("init_weights/randomness", points=1)
+def init_randomness(ctx):
+    """W comes from rng only: same seed, same W; another seed, another W; NumPy's global random
+    state is neither used nor changed."""
+    with case("scheme='he', fan_in=20, fan_out=30, seeds 7, 7 and 8"):
+        outcomes = [ctx.student.call("init_weights", 20, 30, Build("rng", (seed,)), "he") for seed in (7, 7, 8)]
+        weights = [expect_array(o.value, "W", "init_weights") for o in outcomes]
+        if any(o.global_rng_changed for o in outcomes):
+            raise CheckFailure("init_weights used or reseeded NumPy's global random state (np.random.*).",
+                               Hint("nn/init_global_random_state",
+                                    "draw W from the rng argument (a numpy Generator: use its own methods), never "
+                                    "from np.random's global state: a run must be reproducible from its seed."))
+        if not np.array_equal(weights[0], weights[1]):
+            raise CheckFailure("init_weights gave different W for two generators with the same seed.")
+        if np.array_equal(weights[0], weights[2]):
+            raise CheckFailure("init_weights gave the same W for generators with different seeds.")
+
+
+@suite.check("init_weights/errors", points=1)
+def init_errors(ctx):
+    """ValueError for an unknown scheme (names are lower case) and for a size below 1."""
+    for args, what in [((4, 5, "kaiming"), "scheme='kaiming'"), ((4, 5, "He"), "scheme='He'"),
+                       ((0, 5, "he"), "fan_in=0"), ((4, 0, "xavier"), "fan_out=0"), ((-3, 5, "small"), "fan_in=-3")]:
+        fan_in, fan_out, scheme = args
+        with case(what):
+            expect_raises("init_weights", lambda: ctx.student.call("init_weights", fan_in, fan_out,
+                                                                  Build("rng", (0,)), scheme), "ValueError", what)
+
+
+# End to end: the digits network trained from your preprocessing and your He initialisation.
+
+INIT_TRAINING = {"hidden": 64, "reg": 1e-4, "learning_rate": 0.1, "momentum": 0.9, "steps": 150, "batch": 64}
+
+
+def numpy_network(params, X, y, reg):
+    """The grader's own two-layer network (loss, grads): the contract's, in NumPy, so that this
+    check judges preprocess and init_weights only."""
+    hidden = X @ params["W1"] + params["b1"]
+    active = np.maximum(hidden, 0)
+    scores = active @ params["W2"] + params["b2"]
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    N = len(y)
+    W1, W2 = params["W1"], params["W2"]
+    loss = -log_probs[np.arange(N), y].mean() + reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
+    dscores = np.exp(log_probs)
+    dscores[np.arange(N), y] -= 1.0
+    dscores /= N
+    dhidden = (dscores @ W2.T) * (hidden > 0)
+    return float(loss), {"W1": X.T @ dhidden + 2 * reg * W1, "b1": dhidden.sum(axis=0),
+                         "W2": active.T @ dscores + 2 * reg * W2, "b2": dscores.sum(axis=0)}
+
+
+def train_from(W1, W2, X, y, seed: int = 0, steps: int | None = None, losses: list | None = None) -> dict:
+    """Momentum SGD of the grader's network from the given first weights (zero biases); the
+    mini-batches come from ``seed``. ``losses`` collects the mini-batch loss of every step."""
+    rng = np.random.default_rng(seed)
+    params = {"W1": np.asarray(W1, np.float64), "b1": np.zeros(W1.shape[1]), "W2": np.asarray(W2, np.float64),
+              "b2": np.zeros(W2.shape[1])}
+
+    def gradients(params):
+        rows = rng.choice(len(y), size=INIT_TRAINING["batch"], replace=False)
+        loss, grads = numpy_network(params, X[rows], y[rows], INIT_TRAINING["reg"])
+        if losses is not None:
+            losses.append(loss)
+        return grads
+
+    return momentum_descent(params, gradients, steps=steps or INIT_TRAINING["steps"],
+                            learning_rate=INIT_TRAINING["learning_rate"], momentum=INIT_TRAINING["momentum"])
+
+
+def torch_init(fan_in: int, fan_out: int, seed: int, scheme: str) -> np.ndarray:
+    """PyTorch's initialisers on a Linear layer's (fan_out, fan_in) weight, as a (fan_in, fan_out) W."""
+    import torch
+
+    weight = torch.empty(fan_out, fan_in, dtype=torch.float64)
+    generator = torch.Generator().manual_seed(seed)
+    if scheme == "he":
+        torch.nn.init.kaiming_normal_(weight, mode="fan_in", nonlinearity="relu", generator=generator)
+    elif scheme == "xavier":
+        torch.nn.init.xavier_normal_(weight, generator=generator)
+    else:
+        torch.nn.init.normal_(weight, std=0.01, generator=generator)
+    return weight.numpy().T.copy()
+
+
+@once(persist=True)
+def oracle_init_accuracy(seed: int) -> float:
+    """StandardScaler and PyTorch's kaiming_normal_, then the grader's training: the target."""
+    X_train, y_train, X_test, y_test = digits_split(seed=seed, test_size=500)
+    train, test = scaler_oracle(X_train, X_test)
+    H = INIT_TRAINING["hidden"]
+    params = train_from(torch_init(64, H, seed, "he"), torch_init(H, 10, seed + 1, "he"), train, y_train)
+    return network_accuracy(params, test, y_test)
+
+
+@suite.check("init_weights/digits_training", points=2)
+def init_digits(ctx):
+    """The digits (raw pixels 0..16, 64 features, some constant) standardised by your preprocess,
+    and the two-layer network (H=64) initialised by your init_weights("he"), trained by the
+    grader (150 steps of momentum SGD), reach the test accuracy of the same training from
+    StandardScaler and PyTorch's kaiming_normal_ (0.956), within 0.01.
+
+    Not graded, for comparison (measured with the same 150 steps and mini-batches):
+
+    ==========================  =============  ================  ===================  =============
+    data, first weights         loss, steps    loss, steps 46-55 loss, last 10 steps  test accuracy
+                                1-10 (mean)    (mean)            (mean)
+    ==========================  =============  ================  ===================  =============
+    standardised, "he"          1.48           0.086             0.036                0.956
+    raw pixels 0..16, "small"   4.46           1.69              2.17                 0.28
+    ==========================  =============  ================  ===================  =============
+
+    Without preprocessing the same learning rate is too large for inputs up to 16 and the
+    "small" start learns slowly: the loss stays near log 10 = 2.3 and the accuracy far from
+    the standardised run's."""
+    X_train, y_train, X_test, y_test = digits_split(seed=0, test_size=500)
+    H = INIT_TRAINING["hidden"]
+    with case(f"digits, H={H}, {INIT_TRAINING['steps']} steps of momentum SGD from your preprocess and He init"):
+        outcomes = ctx.student.call_each([("preprocess", (X_train, X_test)),
+                                          ("init_weights", (64, H, Build("rng", (50,)), "he")),
+                                          ("init_weights", (H, 10, Build("rng", (51,)), "he"))])
+        train, test = expect_returns(outcomes[0].value, ["X_train_p", "X_test_p"], "preprocess")
+        train, test = (expect_array(a, name, "preprocess") for a, name in ((train, "X_train_p"), (test, "X_test_p")))
+        expect_shape(train, X_train.shape, "X_train_p", "preprocess")
+        expect_shape(test, X_test.shape, "X_test_p", "preprocess")
+        W1 = expect_array(outcomes[1].value, "W", "init_weights")
+        W2 = expect_array(outcomes[2].value, "W", "init_weights")
+        expect_shape(W1, (64, H), "W", "init_weights")
+        expect_shape(W2, (H, 10), "W", "init_weights")
+        for name, array, function in (("X_train_p", train, "preprocess"), ("X_test_p", test, "preprocess"),
+                                      ("W", W1, "init_weights"), ("W", W2, "init_weights")):
+            expect_finite(np.asarray(array, np.float64), name, function)
+        with np.errstate(all="ignore"):
+            params = train_from(W1, W2, np.asarray(train, np.float64), y_train)
+        mine = network_accuracy(params, np.asarray(test, np.float64), y_test)
+        expect_accuracy("init_weights", mine, oracle_init_accuracy(0), "init_weights: test accuracy {mine:.4f} "
+                        "after training from your preprocess and init_weights('he'), below the {theirs:.4f} of the "
+                        "same training from StandardScaler and PyTorch's kaiming_normal_ by more than {margin}.")
 
 
 # --- SGD with momentum --------------------------------------------------------------------------
