@@ -84,3 +84,24 @@ def test_digits_accuracy_matches_scikit_learn(knn):
         ours = np.mean(knn.knn_predict(X_train, y_train, X_test, k=k) == y_test)
         theirs = KNeighborsClassifier(n_neighbors=k, algorithm="brute").fit(X_train, y_train).score(X_test, y_test)
         assert ours > 0.95 and abs(ours - theirs) <= 0.01
+
+
+def test_the_init_check_s_table_holds_raw_pixels_and_small_weights_train_slower():
+    """init_weights/digits_training's docstring states, not as a grade, that raw pixels with the
+    "small" start train slower than standardised data with He's start; the same training shows it."""
+    from autograder.datasets import digits_split
+    from autograder.suites.nn.public import network_accuracy, scaler_oracle, torch_init, train_from
+
+    X_train, y_train, X_test, y_test = digits_split(seed=0, test_size=500)
+    train, test = scaler_oracle(X_train, X_test)
+    he_losses, small_losses = [], []
+    he = train_from(torch_init(64, 64, 0, "he"), torch_init(64, 10, 1, "he"), train, y_train, losses=he_losses)
+    rng = np.random.default_rng(0)
+    raw = np.asarray(X_train, np.float64)
+    with np.errstate(all="ignore"):
+        small = train_from(rng.normal(0, 0.01, (64, 64)), rng.normal(0, 0.01, (64, 10)), raw, y_train,
+                           losses=small_losses)
+        small_accuracy = network_accuracy(small, np.asarray(X_test, np.float64), y_test)
+    he_accuracy = network_accuracy(he, test, y_test)
+    assert he_accuracy > 0.93 and small_accuracy < he_accuracy - 0.3, (he_accuracy, small_accuracy)
+    assert np.mean(small_losses[-10:]) > 10 * np.mean(he_losses[-10:]) and np.mean(small_losses[-10:]) > 1
