@@ -12,6 +12,10 @@ As in PyTorch, CS231n and the notes, the filter is *not* flipped: this is a cros
 Each ``*_forward`` returns ``(out, cache)`` and its ``*_backward`` takes the upstream gradient
 and that cache. Loops over filters, channels or kernel positions are fine; a loop over every
 pixel of every image is correct too, but slow.
+
+The residual block (notes 3.8) is built from your own ``conv_forward`` and ``conv_backward``:
+call them, do not write the convolution a second time. The receptive field (notes 3.9) needs
+only the kernels and strides of a stack of layers.
 """
 
 import numpy as np
@@ -176,4 +180,97 @@ def max_pool_backward(dout, cache):
     flat = (np.arange(N * C).reshape(N, C, 1, 1) * H + rows) * W + columns
     dx = np.bincount(flat.ravel(), weights=dout.ravel(), minlength=N * C * H * W)
     return dx.reshape(x_shape)
+    ### END SOLUTION
+
+
+def residual_forward(x, w1, b1, w2, b2):
+    """The basic block of ResNet, without normalisation (lecture notes 3.8).
+
+    ``h = relu(conv(x, w1, b1))`` and ``out = relu(conv(h, w2, b2) + x)``: both convolutions at
+    stride 1 with ``pad = k // 2``, so that they keep the size of x and the shortcut ``+ x``
+    adds up arrays of the same shape. With ``w2 = 0`` and ``b2 = 0`` the block is ``relu(x)``:
+    whatever the convolutions learn, the input still gets through (the notes' "floor").
+    You may (and should) call your own ``conv_forward`` here.
+
+    Args:
+        x: (N, C, H, W) input.
+        w1, w2: (C, C, k, k) filters, k odd (C filters of C channels, so out has x's channels).
+        b1, b2: (C,) biases.
+
+    Returns:
+        out: (N, C, H, W).
+        cache: what residual_backward needs.
+
+    Raises:
+        ValueError (naming the bad argument) if k is even, x is not (N, C, H, W), or w1, w2,
+        b1, b2 are not (C, C, k, k), (C, C, k, k), (C,), (C,) for x's C.
+    """
+    ### BEGIN SOLUTION
+    if x.ndim != 4:
+        raise ValueError(f"x must be (N, C, H, W); got shape {x.shape}")
+    C = x.shape[1]
+    if w1.ndim != 4 or w1.shape[:2] != (C, C) or w1.shape[2] != w1.shape[3]:
+        raise ValueError(f"w1 must be (C, C, k, k) with C = {C} (the channels of x); got {w1.shape}")
+    k = w1.shape[2]
+    if k % 2 == 0:
+        raise ValueError(f"the kernel size k of w1 must be odd (pad = k // 2 keeps the size); got k = {k}")
+    if w2.shape != w1.shape:
+        raise ValueError(f"w2 must be (C, C, k, k) = {w1.shape}, as w1; got {w2.shape}")
+    for name, bias in (("b1", b1), ("b2", b2)):
+        if bias.shape != (C,):
+            raise ValueError(f"{name} must be (C,) = ({C},); got {bias.shape}")
+    z1, conv1 = conv_forward(x, w1, b1, 1, k // 2)
+    h = np.maximum(z1, 0)
+    z2, conv2 = conv_forward(h, w2, b2, 1, k // 2)
+    out = np.maximum(z2 + x, 0)
+    return out, (conv1, h, conv2, out)
+    ### END SOLUTION
+
+
+def residual_backward(dout, cache):
+    """Backward pass of residual_forward. You may call your own ``conv_backward`` here.
+
+    Args:
+        dout: (N, C, H, W) upstream gradient.
+        cache: from residual_forward.
+
+    Returns:
+        dx: (N, C, H, W), dw1, dw2: (C, C, k, k), db1, db2: (C,), in the order
+        ``(dx, dw1, db1, dw2, db2)``. dx adds up both paths from x to out: through the two
+        convolutions, and along the shortcut.
+    """
+    ### BEGIN SOLUTION
+    conv1, h, conv2, out = cache
+    dsum = dout * (out > 0)  # through the last ReLU, to both branches of the sum
+    dh, dw2, db2 = conv_backward(dsum, conv2)
+    dx_conv, dw1, db1 = conv_backward(dh * (h > 0), conv1)
+    return dx_conv + dsum, dw1, db1, dw2, db2
+    ### END SOLUTION
+
+
+def receptive_field(layers):
+    """The receptive field of each layer of a stack (lecture notes 3.9).
+
+    Args:
+        layers: a list of ``(kernel, stride)`` pairs of ints, the layer nearest the input first;
+            convolutions and poolings alike (a pooling window is a kernel here). Padding does
+            not change the receptive field and is not given.
+
+    Returns:
+        sizes: a list of ints, one per layer: ``sizes[i]`` is the side of the square of input
+        pixels that one unit after layer i depends on. Three 3x3 layers at stride 1 give
+        ``[3, 5, 7]``.
+
+    Raises:
+        ValueError if a kernel or a stride is below 1.
+    """
+    ### BEGIN SOLUTION
+    size, jump, sizes = 1, 1, []
+    for index, (kernel, stride) in enumerate(layers):
+        if kernel < 1 or stride < 1:
+            raise ValueError(f"layer {index}: kernel and stride must be >= 1; got ({kernel}, {stride})")
+        size += (kernel - 1) * jump  # k - 1 more units of the layer below, each `jump` input pixels apart
+        jump *= stride
+        sizes.append(int(size))
+    return sizes
     ### END SOLUTION

@@ -100,6 +100,27 @@ Each window sends its gradient to its maximum (the first one in row-major order 
 tie, as `np.argmax` on the flattened window picks it). Windows may overlap: **add** (`+=`), never
 overwrite.
 """,
+    "residual_forward": r"""
+## 5. The residual block, forward (notes 3.8)
+
+Two convolutions of your own (`conv_forward`, stride 1, `pad = k // 2` so that the size is
+kept), a ReLU after the first, and the shortcut: add `x` to the second convolution's output,
+*then* apply the last ReLU. Check `k` (odd) and the shapes of the weights first.
+""",
+    "residual_backward": r"""
+## 6. The residual block, backward
+
+Walk the forward pass backwards with your `conv_backward`. The last ReLU gates `dout`; the gated
+gradient goes to **both** terms of the sum: into the convolutions, and straight to `x` along the
+shortcut. `dx` is the sum of what comes back along the two paths.
+""",
+    "receptive_field": r"""
+## 7. The receptive field (notes 3.9)
+
+Keep two numbers while walking up the stack: the field `r` (how many input pixels one unit
+sees) and the jump `j` (how many input pixels apart two neighbouring units are). A layer with
+kernel `k` and stride `s` adds `k - 1` jumps to the field, then multiplies the jump by `s`.
+""",
 }
 
 EXPERIMENT = [

@@ -23,8 +23,11 @@ from ...core.verdicts import (
     case,
     expect_accuracy,
     expect_close,
+    expect_dtype,
+    expect_equal,
     expect_raises,
     expect_returns,
+    expect_shape,
     expect_unchanged,
 )
 from ...datasets import digits_split
@@ -39,8 +42,11 @@ from ..layers import (
 )
 
 FUNCTIONS = ["conv_forward(x, w, b, stride, pad)", "conv_backward(dout, cache)",
-             "max_pool_forward(x, pool_size, stride)", "max_pool_backward(dout, cache)"]
-suite = Suite("conv", FUNCTIONS, "convolution and pooling", preload=["torch"], seconds=1.2)
+             "max_pool_forward(x, pool_size, stride)", "max_pool_backward(dout, cache)",
+             "residual_forward(x, w1, b1, w2, b2)", "residual_backward(dout, cache)", "receptive_field(layers)"]
+# The residual block is built on the student's own convolution: its failures name conv's first.
+suite = Suite("conv", FUNCTIONS, "convolution and pooling", preload=["torch"], seconds=1.2,
+              relies_on={"residual_forward": ("conv_forward",), "residual_backward": ("conv_backward",)})
 VALUE, GRADIENT = TOLERANCES["value"], TOLERANCES["gradient"]
 
 
@@ -638,3 +644,440 @@ def conv_digits(ctx):
         expect_accuracy("max_pool_backward", trained_accuracy(DoorLayers(ctx.student), 0), torch_accuracy(0),
                         "conv: test accuracy {mine:.4f} after training with your layers, below the {theirs:.4f} "
                         "of the same training with PyTorch's by more than {margin}.")
+
+
+# --- the residual block (notes 3.8) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResidualCase:
+    N: int
+    C: int
+    H: int
+    W: int
+    k: int
+    seed: int
+
+    @property
+    def label(self) -> str:
+        C, k = self.C, self.k
+        return f"x ({self.N}, {C}, {self.H}, {self.W}), w1 and w2 ({C}, {C}, {k}, {k}), pad={k // 2}"
+
+    @property
+    def shape(self) -> tuple:
+        return (self.N, self.C, self.H, self.W)
+
+    def data(self) -> list[np.ndarray]:
+        """x, w1, b1, w2, b2: weights scaled by 1/sqrt(C k k), so that about half of each ReLU's
+        inputs are positive and the shortcut and the convolutions weigh about the same."""
+        rng = np.random.default_rng(self.seed)
+        scale = 1 / np.sqrt(self.C * self.k * self.k)
+        kernel = (self.C, self.C, self.k, self.k)
+        return [rng.normal(size=self.shape), rng.normal(scale=scale, size=kernel), rng.normal(scale=0.5, size=self.C),
+                rng.normal(scale=scale, size=kernel), rng.normal(scale=0.5, size=self.C)]
+
+    def upstream(self) -> np.ndarray:
+        return np.random.default_rng(self.seed + 1000).normal(size=self.shape)
+
+
+RESIDUAL_CASES = [
+    ResidualCase(2, 3, 6, 6, 3, 10),  # the usual 3x3 block
+    ResidualCase(1, 2, 5, 7, 3, 11),  # N = 1, a rectangular image
+    ResidualCase(2, 1, 7, 5, 5, 12),  # C = 1, a 5x5 kernel (pad 2)
+    ResidualCase(3, 4, 4, 6, 1, 13),  # a 1x1 kernel (pad 0): channels mixed, no neighbours
+]
+RESIDUAL_GRADIENTS = ["dx", "dw1", "db1", "dw2", "db2"]
+
+
+def torch_residual(k: int, *, shortcut: bool = True, relu_after_sum: bool = True):
+    """The block in PyTorch; the flags give what two common mistakes compute instead."""
+    import torch.nn.functional as F
+
+    def block(x, w1, b1, w2, b2):
+        z = F.conv2d(F.relu(F.conv2d(x, w1, b1, padding=k // 2)), w2, b2, padding=k // 2)
+        if not relu_after_sum:
+            return F.relu(z) + x
+        return F.relu(z + x) if shortcut else F.relu(z)
+
+    return block
+
+
+def residual_value_hints(inputs, k: int) -> list[Hint]:
+    return [
+        Hint("conv/residual_relu_before_add", "the last ReLU comes after the shortcut is added, not before: the "
+             "block adds x to the second convolution's output and then applies the ReLU to the sum.").if_close(
+            lambda: torch_vjp(torch_residual(k, relu_after_sum=False), inputs, np.zeros(inputs[0].shape))[0], VALUE),
+        Hint("conv/residual_no_shortcut", "the shortcut is missing: x itself is added to the second convolution's "
+             "output (before the last ReLU).").if_close(
+            lambda: torch_vjp(torch_residual(k, shortcut=False), inputs, np.zeros(inputs[0].shape))[0], VALUE),
+    ]
+
+
+def residual(door, inputs, row: ResidualCase):
+    pad = row.k // 2
+    return call_forward(door, "residual_forward", *inputs, out_shape=row.shape, shape_hints=[
+        Hint("conv/residual_padding", "out must have x's shape: both convolutions pad by k // 2 on every side, "
+             "so that a stride-1 convolution keeps the size.",
+             lambda a: a.shape[:2] == row.shape[:2] and a.shape[2:] != row.shape[2:] and pad > 0)])
+
+
+def residual_gradients(door, inputs, row: ResidualCase, dout) -> tuple[np.ndarray, ...]:
+    _, cache = residual(door, inputs, row)
+    shapes = [a.shape for a in inputs]
+    order = Hint("conv/residual_gradient_order", "return the gradients in the order of the forward's arguments: "
+                 "(dx, dw1, db1, dw2, db2).", lambda a: a.ndim == 1 or a.ndim == 4)
+    return expect_gradients(door.call("residual_backward", dout, cache).value, RESIDUAL_GRADIENTS,
+                            "residual_backward", shapes, {name: [order] for name in RESIDUAL_GRADIENTS[1:]})
+
+
+@suite.check("residual_forward/values", points=3)
+def residual_values(ctx):
+    """out = relu(conv(relu(conv(x, w1, b1)), w2, b2) + x) as PyTorch computes it (F.conv2d with
+    padding k // 2), for 1x1, 3x3 and 5x5 kernels, C = 1 and N = 1."""
+    for row in RESIDUAL_CASES:
+        inputs = row.data()
+        with case(row.label):
+            out, _ = residual(ctx.student, inputs, row)
+            expected, _ = torch_vjp(torch_residual(row.k), inputs, np.zeros(row.shape))
+            expect_close(out, expected, "out", "residual_forward", tolerance=VALUE, source="PyTorch's block",
+                         hints=residual_value_hints(inputs, row.k))
+
+
+def zero_branch(row: ResidualCase) -> list[np.ndarray]:
+    x, w1, b1, w2, b2 = row.data()
+    return [x, w1, b1, np.zeros_like(w2), np.zeros_like(b2)]
+
+
+@suite.check("residual_forward/zero_branch_is_relu", points=1)
+def residual_floor(ctx):
+    """With w2 = 0 and b2 = 0 the block is relu(x): the shortcut passes the input on whatever the
+    convolutions learned (the notes' floor)."""
+    for row in RESIDUAL_CASES[:3]:
+        inputs = zero_branch(row)
+        with case(row.label + ", w2 = 0, b2 = 0"):
+            out, _ = residual(ctx.student, inputs, row)
+            expect_close(out, np.maximum(inputs[0], 0), "out", "residual_forward", tolerance=VALUE,
+                         source="relu(x)", hints=residual_value_hints(inputs, row.k))
+
+
+NO_SHORTCUT_GRAD = Hint("conv/residual_no_shortcut_grad", "dx lacks the shortcut's gradient: x reaches out along two "
+                        "paths, through the convolutions and directly (+ x), and dx is the sum of what comes back "
+                        "along both.")
+SHORTCUT_SKIPS_RELU = Hint("conv/residual_shortcut_skips_relu", "the shortcut's gradient must go through the last "
+                           "ReLU too: the sum conv(h) + x is what the ReLU gated, so both branches receive the "
+                           "gated gradient, not dout itself.")
+
+
+@suite.check("residual_backward/zero_branch_passes_gradient", points=1)
+def residual_floor_gradient(ctx):
+    """With w2 = 0 and b2 = 0, dx is the gradient of relu(x): the shortcut carries dout back
+    where x > 0, and dw1, db1 are zero."""
+    for row in RESIDUAL_CASES[:3]:
+        inputs, dout = zero_branch(row), row.upstream()
+        x = inputs[0]
+        with case(row.label + ", w2 = 0, b2 = 0, random dout"):
+            dx, dw1, db1, _, _ = residual_gradients(ctx.student, inputs, row, dout)
+            expect_close(dx, dout * (x > 0), "dx", "residual_backward", tolerance=GRADIENT,
+                         source="the gradient of relu(x)", hints=[
+                             NO_SHORTCUT_GRAD.if_close(np.zeros_like(x), GRADIENT),
+                             SHORTCUT_SKIPS_RELU.if_close(dout, GRADIENT)])
+            expect_close(dw1, np.zeros_like(inputs[1]), "dw1", "residual_backward", tolerance=GRADIENT,
+                         source="zero (nothing reaches the first convolution when w2 = 0)")
+            expect_close(db1, np.zeros_like(inputs[2]), "db1", "residual_backward", tolerance=GRADIENT,
+                         source="zero (nothing reaches the first convolution when w2 = 0)")
+
+
+RESIDUAL_INVALID = [
+    ("the kernel size k is even", dict(x=(1, 2, 1, 1), w1=(2, 2, 2, 2), w2=(2, 2, 2, 2))),
+    ("the kernel size k is even", dict(x=(2, 3, 6, 6), w1=(3, 3, 4, 4), w2=(3, 3, 4, 4))),
+    ("w1's input channels are not C", dict(x=(1, 3, 5, 5), w1=(3, 2, 3, 3), w2=(3, 3, 3, 3))),
+    ("w2 has other channels than C", dict(x=(1, 3, 5, 5), w1=(3, 3, 3, 3), w2=(2, 3, 3, 3))),
+]
+
+
+@suite.check("residual_forward/invalid", points=1)
+def residual_invalid(ctx):
+    """ValueError for an even kernel size (pad = k // 2 could not keep the size) or weights whose
+    channels are not those of x."""
+    rng = np.random.default_rng(17)
+    for what, spec in RESIDUAL_INVALID:
+        x, w1, w2 = (rng.normal(size=spec[name]) for name in ("x", "w1", "w2"))
+        b1, b2 = rng.normal(size=spec["w1"][0]), rng.normal(size=spec["w2"][0])
+        with case(f"x {spec['x']}, w1 {spec['w1']}, w2 {spec['w2']}"):
+            expect_raises("residual_forward", lambda: ctx.student.call("residual_forward", x, w1, b1, w2, b2),
+                          "ValueError", what)
+
+
+@suite.check("residual_backward/values", points=3)
+def residual_backward_values(ctx):
+    """dx, dw1, db1, dw2, db2 as PyTorch's autograd computes them for a random upstream gradient;
+    dx includes the shortcut's path."""
+    for row in RESIDUAL_CASES:
+        inputs, dout = row.data(), row.upstream()
+        with case(row.label + ", random dout"):
+            grads = residual_gradients(ctx.student, inputs, row, dout)
+            out, expected = torch_vjp(torch_residual(row.k), inputs, dout)
+            gated = dout * (out > 0)
+            for index, name in enumerate(RESIDUAL_GRADIENTS):
+                hints = [] if index else [NO_SHORTCUT_GRAD.if_close(expected[0] - gated, GRADIENT),
+                                          SHORTCUT_SKIPS_RELU.if_close(expected[0] - gated + dout, GRADIENT)]
+                expect_close(grads[index], expected[index], name, "residual_backward", tolerance=GRADIENT,
+                             source="autograd", hints=hints)
+
+
+@suite.check("residual_backward/numeric_gradient", points=2)
+def residual_numeric(ctx):
+    """dx, dw1, db1, dw2, db2 agree with central differences of your residual_forward."""
+    row = ResidualCase(2, 2, 4, 5, 3, 14)
+    with case(row.label):
+        numeric_layer_check(ctx.student, "residual_forward", "residual_backward", row.data(),
+                            ["x", "w1", "b1", "w2", "b2"], 15)
+
+
+@suite.check("residual_backward/inputs_untouched", points=1)
+def residual_inputs(ctx):
+    """residual_forward leaves x and the weights as they were; residual_backward leaves dout and
+    the cache: calling it twice gives the same gradients."""
+    row = RESIDUAL_CASES[0]
+    inputs = row.data()
+    outcome = ctx.student.call("residual_forward", *inputs)
+    expect_unchanged("residual_forward", ["x", "w1", "b1", "w2", "b2"], inputs, outcome)
+    _, cache = forward_pair(outcome.value, "residual_forward")
+    expect_backward_leaves_alone(ctx.student, "residual_backward", {"dout": row.upstream()}, cache,
+                                 RESIDUAL_GRADIENTS, [a.shape for a in inputs],
+                                 Hint("conv/cache_changed_in_place", "residual_backward changed something in its "
+                                      "cache (an in-place operation on a cached activation, such as a ReLU mask "
+                                      "applied with *= or [...] = 0?)."))
+
+
+# --- the receptive field (notes 3.9) ------------------------------------------------------------
+
+# Stacks of (kernel, stride) layers, input side first; "pool" marks an average pooling layer in
+# the empirical oracle (a pooling window counts as a kernel), "conv" a convolution.
+FIELD_STACKS = [
+    ("three 3x3 convolutions (the notes' example)", [("conv", 3, 1)] * 3),
+    ("one 7x7 convolution", [("conv", 7, 1)]),
+    ("1x1 then 3x3", [("conv", 1, 1), ("conv", 3, 1)]),
+    ("3x3 convolutions at stride 2: the jump doubles", [("conv", 3, 2)] * 3),
+    ("VGG-like: 3x3, 3x3, pool 2x2/2, 3x3, pool 2x2/2", [("conv", 3, 1), ("conv", 3, 1), ("pool", 2, 2),
+                                                          ("conv", 3, 1), ("pool", 2, 2)]),
+    ("ResNet stem: 7x7/2, pool 3x3/2, 3x3, 3x3", [("conv", 7, 2), ("pool", 3, 2), ("conv", 3, 1), ("conv", 3, 1)]),
+    ("stride 3 larger than the kernel 2 (gaps), then 3x3", [("conv", 2, 3), ("conv", 3, 1)]),
+    ("kernels 1 to 7 at strides 1, 2 and 3", [("conv", 1, 1), ("conv", 2, 1), ("pool", 4, 2), ("conv", 6, 1),
+                                              ("conv", 5, 3), ("conv", 7, 1)]),
+    ("six 3x3 convolutions at stride 2: the jump grows to 32", [("conv", 3, 2)] * 6),
+]
+
+
+def stack_pairs(stack) -> list[tuple[int, int]]:
+    return [(kernel, stride) for _, kernel, stride in stack]
+
+
+def stack_outputs(stack, x) -> list:
+    """Every layer's output for input x: convolutions with all-ones kernels, average poolings,
+    no padding; empty when the input is too small for some layer."""
+    import torch
+    import torch.nn.functional as F
+
+    outputs, a = [], x
+    for kind, kernel, stride in stack:
+        if min(a.shape[2:]) < kernel:
+            return []
+        ones = torch.ones((1, 1, kernel, kernel), dtype=torch.float64)
+        a = F.conv2d(a, ones, stride=stride) if kind == "conv" else F.avg_pool2d(a, kernel, stride)
+        outputs.append(a)
+    return outputs
+
+
+def empirical_field(stack) -> list[int]:
+    """Measured, not computed from a formula: a PyTorch stack of the layers (convolutions with
+    all-positive weights, average poolings, no padding) on the smallest square input of a power
+    of 2 pixels for which the last layer has an output (without padding, its first unit's whole
+    window then lies in the input); for each layer, the rows and columns of the input that get a
+    nonzero gradient from the first unit of its output, and their extent. With positive weights
+    nothing cancels."""
+    import torch
+
+    size = 1
+    while True:
+        x = torch.zeros((1, 1, size, size), dtype=torch.float64, requires_grad=True)
+        outputs = stack_outputs(stack, x)
+        if outputs:
+            break
+        size *= 2
+    sizes = []
+    for out in outputs:
+        (grad,) = torch.autograd.grad(out[0, 0, 0, 0], x, retain_graph=True)
+        seen = grad[0, 0].numpy() != 0
+        rows, columns = np.flatnonzero(seen.any(axis=1)), np.flatnonzero(seen.any(axis=0))
+        extent = int(rows[-1] - rows[0] + 1)
+        if extent != columns[-1] - columns[0] + 1:
+            raise AssertionError("the grader's oracle measured a field that is not square")
+        sizes.append(extent)
+    return sizes
+
+
+def field_hints(pairs: list[tuple[int, int]]) -> list[Hint]:
+    def recursion(step) -> list[int]:
+        size, jump, sizes = 1, 1, []
+        for kernel, stride in pairs:
+            size, jump = step(size, jump, kernel, stride)
+            sizes.append(size)
+        return sizes
+
+    def from_the_top(i: int) -> int:  # H = (H' - 1) * s + k - 2p solved layer by layer, with "same" padding
+        size = 1
+        for kernel, stride in reversed(pairs[:i + 1]):
+            size = (size - 1) * stride + kernel - 2 * (kernel // 2)
+        return size
+
+    return [
+        Hint("conv/receptive_jump_ignored", "after a layer of stride s, neighbouring units are s times as far apart "
+             "in the input (the jump): a later kernel's extra k - 1 units cover k - 1 jumps, and the jump itself is "
+             "multiplied by every stride on the way.").if_close(
+            lambda: recursion(lambda r, j, k, s: (r + k - 1, j)), 0),
+        Hint("conv/receptive_jump_too_early", "a layer's kernel spans units of the layer below it, which are "
+             "spaced by the jump of the layers before it: update the jump with this layer's stride only after "
+             "its size.").if_close(lambda: recursion(lambda r, j, k, s: (r + (k - 1) * j * s, j * s)), 0),
+        Hint("conv/receptive_padding_counted", "padding does not enter the receptive field: padded zeros are no "
+             "input pixels, so the field depends on the kernels and strides only.").if_close(
+            lambda: [from_the_top(i) for i in range(len(pairs))], 0),
+    ]
+
+
+def field(door, pairs: list[tuple[int, int]], hints=()) -> np.ndarray:
+    value = door.call("receptive_field", [tuple(p) for p in pairs]).value
+    if not isinstance(value, (list, tuple, np.ndarray)):
+        raise CheckFailure(f"receptive_field should return sizes as a list of ints, but returned "
+                           f"{type(value).__name__}.", kind="wrong_type", function="receptive_field")
+    value = np.asarray(value)
+    expect_shape(value, (len(pairs),), "sizes", "receptive_field")
+    expect_dtype(value, "iu", "sizes", "receptive_field")
+    return value
+
+
+@suite.check("receptive_field/values", points=3)
+def field_values(ctx):
+    """sizes as measured on PyTorch stacks (the extent of the input gradient of one output unit),
+    for strides 1 to 3, kernels 1 to 7, pooling layers and long stacks whose jump grows."""
+    for what, stack in FIELD_STACKS:
+        pairs = stack_pairs(stack)
+        with case(f"{what}: layers {pairs}"):
+            sizes = field(ctx.student, pairs)
+            expect_equal(sizes, np.array(empirical_field(stack)), "sizes", "receptive_field",
+                         source="the measured receptive field", hints=field_hints(pairs))
+
+
+@suite.check("receptive_field/invalid", points=1)
+def field_invalid(ctx):
+    """ValueError for a kernel or a stride below 1."""
+    for what, pairs in (("a kernel is 0", [(3, 1), (0, 1)]), ("a stride is 0", [(3, 0)]),
+                        ("a kernel is negative", [(-3, 2), (3, 1)])):
+        with case(f"layers {pairs}"):
+            expect_raises("receptive_field", lambda: ctx.student.call("receptive_field", pairs), "ValueError", what)
+
+
+# --- end to end: a small residual network on the digits ----------------------------------------
+
+# stem (the grader's: x copied into C channels, a learned scale and shift per channel) - one
+# residual block of the student's - affine - softmax. Sized for the slowest correct code: four
+# nested loops per convolution take about 0.1 s of CPU per step.
+RESNET = {"channels": 4, "kernel": 3, "learning_rate": 0.05, "momentum": 0.9, "steps": 40, "batch": 16}
+
+
+class TorchResidual:
+    """The oracle's residual block, with the assignment's interface, from PyTorch."""
+
+    @staticmethod
+    def residual_forward(x, w1, b1, w2, b2):
+        import torch
+
+        tensors = [torch.tensor(a, requires_grad=True) for a in (x, w1, b1, w2, b2)]
+        out = torch_residual(w1.shape[2])(*tensors)
+        return out.detach().numpy(), (tensors, out)
+
+    @staticmethod
+    def residual_backward(dout, cache):
+        import torch
+
+        tensors, out = cache
+        return tuple(g.numpy() for g in torch.autograd.grad(out, tensors, torch.from_numpy(dout)))
+
+
+class DoorResidual:
+    """The same interface through a door; the cache stays on the student's side."""
+
+    def __init__(self, door) -> None:
+        self.door = door
+
+    def residual_forward(self, *args):
+        return layer_output(self.door.call_keeping("residual_forward", (1,), *args).value, "residual_forward")
+
+    def residual_backward(self, dout, cache):
+        value = self.door.call("residual_backward", dout, cache).value
+        if isinstance(cache, Handle):
+            self.door.release([cache])
+        return tuple(np.asarray(v, dtype=np.float64) for v in expect_returns(value, RESIDUAL_GRADIENTS,
+                                                                              "residual_backward"))
+
+
+def resnet_start(seed: int) -> tuple[np.random.Generator, dict]:
+    rng = np.random.default_rng(seed)
+    C, k = RESNET["channels"], RESNET["kernel"]
+    hidden = C * 8 * 8
+    scale = np.sqrt(2 / (C * k * k))
+    return rng, {"a": np.ones(C), "d": np.zeros(C),
+                 "w1": rng.normal(scale=scale, size=(C, C, k, k)), "b1": np.zeros(C),
+                 "w2": rng.normal(scale=scale, size=(C, C, k, k)), "b2": np.zeros(C),
+                 "W": rng.normal(scale=np.sqrt(2 / hidden), size=(hidden, 10)), "c": np.zeros(10)}
+
+
+def resnet_scores(block, params, x):
+    """stem - residual block - affine: the scores and what backward needs."""
+    stem = x * params["a"][None, :, None, None] + params["d"][None, :, None, None]  # x is (N, 1, 8, 8)
+    out, cache = block.residual_forward(stem, params["w1"], params["b1"], params["w2"], params["b2"])
+    features = out.reshape(len(x), -1)
+    return features @ params["W"] + params["c"], (cache, out, features)
+
+
+def train_resnet(block, X, y, seed: int = 0) -> dict:
+    """Mini-batch training with the notes' momentum update; the block comes from ``block``, the
+    stem, the affine layer and the softmax loss are the grader's own."""
+    rng, params = resnet_start(seed)
+
+    def gradients(params):
+        rows = rng.choice(len(y), size=RESNET["batch"], replace=False)
+        x = X[rows]
+        scores, (cache, out, features) = resnet_scores(block, params, x)
+        grads, dout = convnet_head(scores, features, out, params, y[rows])
+        dstem, grads["w1"], grads["b1"], grads["w2"], grads["b2"] = block.residual_backward(dout, cache)
+        grads["a"], grads["d"] = (dstem * x).sum(axis=(0, 2, 3)), dstem.sum(axis=(0, 2, 3))
+        return grads
+
+    return momentum_descent(params, gradients, steps=RESNET["steps"], learning_rate=RESNET["learning_rate"],
+                            momentum=RESNET["momentum"], after_step=finite_convnet)
+
+
+def resnet_accuracy(block, seed: int) -> float:
+    """Test accuracy after training with ``block`` (TorchResidual, or DoorResidual of a door); the
+    test pass always uses PyTorch's block, so that the weights are judged."""
+    X_train, y_train, X_test, y_test = digits_images(seed)
+    params = train_resnet(block, X_train, y_train)
+    return float(np.mean(np.argmax(resnet_scores(TorchResidual, params, X_test)[0], axis=1) == y_test))
+
+
+@once(persist=True)
+def torch_resnet_accuracy(seed: int) -> float:
+    """The oracle's accuracy: deterministic, so computed once per grading process."""
+    return resnet_accuracy(TorchResidual, seed)
+
+
+@suite.check("residual_backward/digits_resnet", points=2)
+def residual_digits(ctx):
+    """A small residual network with your block (a per-channel stem, the block, affine, softmax)
+    trained on scikit-learn's 8x8 digits reaches the accuracy of the same training with PyTorch's."""
+    with case(f"digits, {RESNET['channels']} channels, {RESNET['kernel']}x{RESNET['kernel']} kernels, "
+              f"{RESNET['steps']} steps of momentum SGD"):
+        expect_accuracy("residual_backward", resnet_accuracy(DoorResidual(ctx.student), 0),
+                        torch_resnet_accuracy(0), "residual: test accuracy {mine:.4f} after training with your block, "
+                        "below the {theirs:.4f} of the same training with PyTorch's by more than {margin}.")
