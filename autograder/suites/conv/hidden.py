@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ...core.memo import remember_reference
-from ...core.verdicts import case, expect_accuracy, expect_close
+from ...core.verdicts import case, expect_accuracy, expect_close, expect_equal
 from .public import (
     GRADIENT,
+    RESIDUAL_GRADIENTS,
     VALUE,
     ConvCase,
     DoorLayers,
     PoolCase,
+    ResidualCase,
     conv,
     conv_gradients,
+    empirical_field,
+    field,
+    field_hints,
     pool,
     pool_gradient,
+    residual,
+    residual_gradients,
     suite,
     trained_accuracy,
 )
@@ -62,3 +71,40 @@ def conv_digits_vs_reference(ctx):
                                     lambda: trained_accuracy(DoorLayers(ctx.reference), 1))
         expect_accuracy("max_pool_backward", mine, theirs, "conv: test accuracy {mine:.4f}, below the reference's "
                         "{theirs:.4f} by more than {margin}.")
+
+
+RESIDUAL_LARGER = [ResidualCase(4, 5, 9, 7, 5, 50), ResidualCase(2, 6, 8, 8, 3, 51), ResidualCase(1, 3, 3, 11, 3, 52)]
+
+
+@suite.check("residual_backward/vs_reference", points=2, reference=True)
+def residual_vs_reference(ctx):
+    """Larger blocks (5 channels with 5x5 kernels, 6 channels, a 3x11 image): forward and
+    backward as the reference computes them."""
+    for row in RESIDUAL_LARGER:
+        inputs, dout = row.data(), row.upstream()
+        with case(row.label):
+            out, _ = residual(ctx.student, inputs, row)
+            grads = residual_gradients(ctx.student, inputs, row, dout)
+            ref_out, cache = ctx.reference.call("residual_forward", *inputs).value
+            expected = ctx.reference.call("residual_backward", dout, cache).value
+            expect_close(out, ref_out, "out", "residual_forward", tolerance=VALUE, source="the reference")
+            for name, mine, theirs in zip(RESIDUAL_GRADIENTS, grads, expected):
+                expect_close(mine, theirs, name, "residual_backward", tolerance=GRADIENT, source="the reference")
+
+
+# Stacks drawn at random (kernels 1-7, strides 1-3, 1 to 7 layers), measured on PyTorch stacks;
+# some layers are average poolings.
+FIELD_DRAWN = [[("pool" if kind else "conv", int(k), int(s)) for kind, k, s in zip(
+    rng.random(n) < 0.3, rng.integers(1, 8, n), rng.integers(1, 4, n))]
+    for rng, n in ((np.random.default_rng(seed), length) for seed, length in ((60, 7), (61, 5), (62, 3), (63, 6)))]
+
+
+@suite.check("receptive_field/random_stacks", points=1)
+def field_random(ctx):
+    """Stacks drawn at random (kernels 1 to 7, strides 1 to 3, up to 7 layers, some of them
+    poolings): sizes as measured on PyTorch stacks."""
+    for stack in FIELD_DRAWN:
+        pairs = [(k, s) for _, k, s in stack]
+        with case(f"layers {pairs}"):
+            expect_equal(field(ctx.student, pairs), np.array(empirical_field(stack)), "sizes", "receptive_field",
+                         source="the measured receptive field", hints=field_hints(pairs))
