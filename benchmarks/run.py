@@ -26,7 +26,8 @@ BENCHMARKS = {"knn_distances": knn_distances, "linear_losses": linear_losses, "c
               "full_grade": full_grade}
 QUICK = {"knn_distances": {"repeats": 1, "N": 50, "M": 200, "D": 64},
          "linear_losses": {"repeats": 1, "N": 20, "D": 30, "C": 4},
-         "conv_layers": {"rounds": 1, "shapes": [((2, 3, 8, 8), (4, 3, 3, 3))], "settle": 0.0},
+         "conv_layers": {"rounds": 1, "shapes": [((2, 3, 8, 8), (4, 3, 3, 3))], "settle": 0.0,
+                         "residual_shapes": [((2, 3, 8, 8), 3)]},
          "lstm_step": {"rounds": 1, "N": 4, "D": 8, "H": 16, "settle": 0.0},
          "word2vec_update": {"epochs": 1, "articles": 10},
          "batch_grading": {"count": 6, "notebooks": 3},

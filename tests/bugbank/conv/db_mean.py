@@ -1,7 +1,10 @@
 """Averages db over the batch and the positions instead of summing."""
-FAILS = {"conv_backward/values", "conv_backward/numeric_gradient", "conv_backward/vs_reference"}
+# the residual block calls this conv: it inherits the bug
+FAILS = {"conv_backward/numeric_gradient", "conv_backward/values", "conv_backward/vs_reference",
+         "residual_backward/numeric_gradient", "residual_backward/values", "residual_backward/vs_reference"}
 # training ends 0.03 below PyTorch's accuracy (0.776 against 0.806 here): near the margin, so machine-dependent
-MAY_FAIL = {"max_pool_backward/digits_convnet", "max_pool_backward/digits_convnet_vs_reference"}
+MAY_FAIL = {"max_pool_backward/digits_convnet", "max_pool_backward/digits_convnet_vs_reference",
+            "residual_backward/digits_resnet"}
 HINTS = {"conv_backward/values": "not the mean"}
 
 _reference_backward = conv_backward

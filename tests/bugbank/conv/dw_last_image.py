@@ -1,8 +1,11 @@
 """Loops over the images and writes `dw = ...` and `db = ...` instead of adding: only the last
 image's contribution survives."""
-FAILS = {"conv_backward/values", "conv_backward/numeric_gradient", "conv_backward/vs_reference"}
+# the residual block calls this conv: it inherits the bug
+FAILS = {"conv_backward/numeric_gradient", "conv_backward/values", "conv_backward/vs_reference",
+         "residual_backward/numeric_gradient", "residual_backward/values", "residual_backward/vs_reference"}
 # dw from one image of 16 still trains: as accurate as PyTorch on one split, 0.024 below on the other
-MAY_FAIL = {"max_pool_backward/digits_convnet", "max_pool_backward/digits_convnet_vs_reference"}
+MAY_FAIL = {"max_pool_backward/digits_convnet", "max_pool_backward/digits_convnet_vs_reference",
+            "residual_backward/digits_resnet"}
 HINTS = {"conv_backward/values": "last image"}
 
 import numpy as np

@@ -1,6 +1,9 @@
 """Returns the gradient of the padded input: dx is (N, C, H + 2*pad, W + 2*pad)."""
-FAILS = {"conv_backward/values", "conv_backward/numeric_gradient", "conv_backward/inputs_untouched",
-         "conv_backward/vs_reference"}  # the digits network's first layer needs no dx
+# the residual block calls this conv: it inherits the bug
+FAILS = {"conv_backward/inputs_untouched", "conv_backward/numeric_gradient", "conv_backward/values",
+         "conv_backward/vs_reference", "residual_backward/digits_resnet", "residual_backward/inputs_untouched",
+         "residual_backward/numeric_gradient", "residual_backward/values", "residual_backward/vs_reference",
+         "residual_backward/zero_branch_passes_gradient"}
 HINTS = {"conv_backward/values": "still has the padding"}
 
 import numpy as np
