@@ -5,8 +5,8 @@ TITLE = "Convolution and pooling"
 INTRO = r"""
 # Convolution and pooling
 
-*Lecture notes, chapter 3: filters, stride, padding, parameter sharing, pooling and the
-receptive field of stacked small kernels.*
+*Lecture notes, chapter 3: filters, stride, padding, parameter sharing, pooling, residual
+networks and the receptive field of stacked small kernels.*
 
 A fully connected layer looks at every pixel with its own weight. A **convolutional layer**
 looks at a small window at a time, with a small set of weights — a **filter** (or kernel) — and
@@ -62,7 +62,25 @@ ones. Every layer widens what one output unit sees, its **receptive field**: two
 $3\times3$ layers see $5\times5$ input pixels, three see $7\times7$ — as much as one $7\times7$
 kernel, with fewer parameters and more non-linearities.
 
-Implement the four functions in order; each test cell checks its function.
+## Residual networks (notes 3.8)
+
+Stacking more layers should never hurt: a deeper network could copy the shallower one and let
+its extra layers do nothing. In practice, a plain deep stack trains *worse* than a shallow one
+(its signal and its gradient fade through many layers). ResNet's answer: the next layer's input
+is the convolutions' result **plus the block's own input**. If the convolutions learn nothing
+useful, their weights can go to 0 and the block still passes its input on; the notes call this
+"keeping a floor" (保个底): a block can add something, but it cannot take away what came in.
+
+## The receptive field (notes 3.9)
+
+A unit of the second layer sees a window of the first layer, each of whose units sees a window
+of the input: layer after layer the information is condensed, and a unit near the top depends
+on a wide region of the image, its receptive field. Why stack small kernels rather than use one
+big one? Three $3\times3$ layers see $7\times7$ pixels, as one $7\times7$ kernel does, but with
+$C$ channels in and out they have $3 \cdot (3 \cdot 3 \cdot C^2) = 27C^2$ weights instead of
+$49C^2$, and three non-linearities instead of one.
+
+Implement the seven functions in order; each test cell checks its function.
 """
 
 SETUP = r"""
@@ -103,29 +121,47 @@ overwrite.
     "residual_forward": r"""
 ## 5. The residual block, forward (notes 3.8)
 
-Two convolutions of your own (`conv_forward`, stride 1, `pad = k // 2` so that the size is
-kept), a ReLU after the first, and the shortcut: add `x` to the second convolution's output,
-*then* apply the last ReLU. Check `k` (odd) and the shapes of the weights first.
+The basic block of ResNet (without batch normalisation), with $x$ of shape $(N, C, H, W)$:
+
+$$h = \mathrm{relu}(\mathrm{conv}(x; w_1, b_1)), \qquad
+\text{out} = \mathrm{relu}(\mathrm{conv}(h; w_2, b_2) + x).$$
+
+Both convolutions have $C$ filters of $C$ channels, $k\times k$ with $k$ odd, stride 1 and
+`pad = k // 2`, so that every intermediate result has the shape of $x$ and the shortcut
+"$+\,x$" adds arrays of the same shape. The ReLU comes **after** the addition. With
+$w_2 = 0$ and $b_2 = 0$ the block is $\mathrm{relu}(x)$: the shortcut is the floor.
+
+Build it from your own `conv_forward` (no second copy of the convolution), and check `k` (odd)
+and the shapes of the weights first, with a `ValueError` naming the bad argument.
 """,
     "residual_backward": r"""
 ## 6. The residual block, backward
 
-Walk the forward pass backwards with your `conv_backward`. The last ReLU gates `dout`; the gated
-gradient goes to **both** terms of the sum: into the convolutions, and straight to `x` along the
-shortcut. `dx` is the sum of what comes back along the two paths.
+Walk the forward pass backwards with your `conv_backward`. The last ReLU gates `dout`, and the
+sum $\mathrm{conv}(h) + x$ hands the gated gradient to **both** of its terms: into the second
+convolution (and from there through the first ReLU and the first convolution), and straight to
+$x$ along the shortcut. $x$ reaches the output along two paths, so `dx` is the sum of what comes
+back along each. This is why deep residual networks train: the shortcut gives the gradient a
+path to the early layers that no weight can shrink.
 """,
     "receptive_field": r"""
 ## 7. The receptive field (notes 3.9)
 
-Keep two numbers while walking up the stack: the field `r` (how many input pixels one unit
-sees) and the jump `j` (how many input pixels apart two neighbouring units are). A layer with
-kernel `k` and stride `s` adds `k - 1` jumps to the field, then multiplies the jump by `s`.
+Walk up the stack keeping two numbers: the field $r$ (how many input pixels, along one side,
+one unit sees) and the jump $j$ (how many input pixels apart two neighbouring units of the
+current layer are). At the input, $r_0 = 1$ and $j_0 = 1$. A layer with kernel $k$ and stride
+$s$ covers $k$ neighbouring units of the layer below, $k - 1$ jumps more than one of them:
+
+$$r_i = r_{i-1} + (k_i - 1)\, j_{i-1}, \qquad j_i = j_{i-1}\, s_i .$$
+
+Pooling layers count like convolutions (a pooling window is a kernel); padding does not change
+the field (padded zeros are no pixels). Three $3\times3$ layers at stride 1 give 3, 5, 7.
 """,
 }
 
 EXPERIMENT = [
     ("markdown", r"""
-## 5. Experiment: what a small convolutional network learns
+## 8. Experiment: what a small convolutional network learns
 
 A network of your layers — conv (8 filters, $3\times3$, pad 1) → ReLU → max pool $2\times2$ →
 affine → softmax — trained on scikit-learn's $8\times8$ digits with the momentum update of
@@ -197,7 +233,7 @@ plt.show()
 The filters (red positive, blue negative) are small edge and stroke detectors; each feature map
 lights up where its filter's pattern occurs in the digit.
 
-## 6. Experiment: the receptive field of stacked 3×3 kernels
+## 9. Experiment: the receptive field of stacked 3×3 kernels
 
 Which input pixels can change one output unit? Send a gradient of 1 from the centre unit back
 through the layers with your `conv_backward` and see where it lands. We compare one, two and
@@ -205,7 +241,7 @@ three stacked $3\times3$ convolutions (stride 1, pad 1) with a single $7\times7$
 count the weights of each with $C$ = 64 channels in and out.
 """),
     ("code", r"""
-def receptive_field(kernel_sizes, size=15):
+def gradient_footprint(kernel_sizes, size=15):
     x = np.zeros((1, 1, size, size))
     saved = []
     for k in kernel_sizes:
@@ -222,7 +258,7 @@ C = 64
 stacks = {"one 3x3": [3], "two 3x3": [3, 3], "three 3x3": [3, 3, 3], "one 7x7": [7]}
 fig, axes = plt.subplots(1, 4, figsize=(13, 3.4))
 for ax, (name, kernels) in zip(axes, stacks.items()):
-    field = receptive_field(kernels)
+    field = gradient_footprint(kernels)
     rows = np.flatnonzero(field.any(axis=1))
     side = rows[-1] - rows[0] + 1
     weights = sum(k * k * C * C for k in kernels)
@@ -240,5 +276,131 @@ $27C^2$ weights instead of $49C^2$ — and with a ReLU between the layers, a mor
 function. The stacked field is also not flat: central pixels reach the output along many more
 paths than border ones (brighter in the picture), which is why the notes prefer stacks of
 small kernels.
+"""),
+    ("markdown", r"""
+## 10. Experiment: a plain deep network against a residual one
+
+Two networks of the same depth, built in PyTorch: a stem convolution ($1 \to 8$ channels), then
+12 convolutions $3\times3$ with 8 channels, then an affine layer to the 10 classes (14 layers
+with weights). The **plain** one applies conv → ReLU 12 times; the **residual** one groups the
+same 12 convolutions into 6 of your blocks, $\mathrm{relu}(\mathrm{conv}(\mathrm{relu}(\mathrm{conv}(x))) + x)$.
+Same initialisation (PyTorch's default), same data, same optimiser (SGD with momentum), 200
+steps each on the digits; a shallow plain network (2 convolutions) is trained too, for
+comparison. Tiny networks run faster on one thread than on several, hence
+`torch.set_num_threads(1)`. It takes about 10 s on a laptop.
+"""),
+    ("code", r"""
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+torch.set_num_threads(1)
+started = time.time()
+all_images = torch.tensor(digits.images[:, None] / 16.0, dtype=torch.float32)  # (1797, 1, 8, 8)
+all_labels = torch.tensor(digits.target)
+
+
+class PlainNet(nn.Module):
+    def __init__(self, depth, channels=8):
+        super().__init__()
+        self.stem = nn.Conv2d(1, channels, 3, padding=1)
+        self.convs = nn.ModuleList(nn.Conv2d(channels, channels, 3, padding=1) for _ in range(depth))
+        self.head = nn.Linear(channels * 8 * 8, 10)
+
+    def forward(self, x):
+        x = F.relu(self.stem(x))
+        for conv in self.convs:
+            x = F.relu(conv(x))
+        return self.head(x.flatten(1))
+
+
+class ResidualNet(PlainNet):
+    def forward(self, x):
+        x = F.relu(self.stem(x))
+        for first, second in zip(self.convs[::2], self.convs[1::2]):
+            x = F.relu(second(F.relu(first(x))) + x)  # the block of section 5
+        return self.head(x.flatten(1))
+
+
+def training_losses(model, steps=200, batch=64):
+    generator = torch.Generator().manual_seed(0)
+    optimiser = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    losses = []
+    for _ in range(steps):
+        rows = torch.randint(len(all_labels), (batch,), generator=generator)
+        loss = F.cross_entropy(model(all_images[rows]), all_labels[rows])
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+        losses.append(loss.item())
+    return losses
+
+
+curves = {}
+for name, make in (("plain, 12 convolutions", lambda: PlainNet(12)),
+                   ("residual, 12 convolutions (6 blocks)", lambda: ResidualNet(12)),
+                   ("plain, 2 convolutions", lambda: PlainNet(2))):
+    torch.manual_seed(0)  # the same initial weights for the plain and the residual network
+    curves[name] = training_losses(make())
+    print(f"{name:38s} loss over the last 20 steps {np.mean(curves[name][-20:]):.3f}")
+print(f"trained in {time.time() - started:.1f} s")
+
+fig, axes = plt.subplots(1, 2, figsize=(12, 3.8), sharey=True)
+for ax, names in zip(axes, (list(curves)[:2], list(curves))):
+    for name in names:
+        ax.plot(curves[name], label=name)
+    ax.set_xlabel("step")
+    ax.legend()
+axes[0].set_ylabel("training loss (cross-entropy)")
+axes[0].set_title("same depth: plain against residual")
+axes[1].set_title("and a shallow plain network")
+plt.tight_layout()
+plt.show()
+"""),
+    ("markdown", r"""
+The plain deep network does not learn at all here: its loss stays at $\ln 10 \approx 2.30$, the
+loss of a uniform guess, because the signal (and on the way back the gradient) fades through 12
+ReLU layers with these initial weights. The shallow plain network learns, so depth is what
+hurts. The residual network of the same depth learns as fast as the shallow one: every block
+starts close to passing its input on, and the shortcuts carry the gradient to the first layers.
+
+## 11. Experiment: receptive field and parameters against depth
+
+With your `receptive_field`: the field of a stack of $d$ layers $3\times3$ at stride 1, against
+the number of weights of that stack and of the single kernel that sees as far,
+$(2d + 1) \times (2d + 1)$, for $C = 64$ channels in and out (biases left out).
+"""),
+    ("code", r"""
+C = 64
+depths = np.arange(1, 11)
+fields = [receptive_field([(3, 1)] * d)[-1] for d in depths]
+stacked = [9 * C * C * d for d in depths]
+single = [f * f * C * C for f in fields]
+for d, f, a, b in zip(depths, fields, stacked, single):
+    print(f"{d:2d} layers 3x3: field {f:2d}x{f:<2d} {a:>9,} weights; one {f}x{f} kernel: {b:>9,}")
+
+fig, axes = plt.subplots(1, 2, figsize=(12, 3.8))
+axes[0].plot(depths, fields, "o-")
+axes[0].set_xlabel("number of stacked 3x3 layers")
+axes[0].set_ylabel("receptive field (pixels per side)")
+axes[0].set_title("the field grows by 2 per layer")
+axes[1].plot(depths, stacked, "o-", label="stack of 3x3 layers")
+axes[1].plot(depths, single, "s-", label="one kernel of the same field")
+axes[1].set_xlabel("number of stacked 3x3 layers")
+axes[1].set_ylabel(f"weights (C = {C})")
+axes[1].set_yscale("log")
+axes[1].set_title("parameters for the same field")
+axes[1].legend()
+plt.tight_layout()
+plt.show()
+"""),
+    ("markdown", r"""
+The field of a stride-1 stack grows linearly (2 pixels per $3\times3$ layer) and so does its
+weight count, $9dC^2$, while the single kernel's grows with the square of its side,
+$(2d + 1)^2 C^2$: at three layers, $27C^2$ against $49C^2$ (the notes' example), at ten,
+$90C^2$ against $441C^2$. A stride multiplies the jump, so strided layers and poolings make the
+field grow much faster: try `receptive_field([(3, 2)] * 5)`.
 """),
 ]
