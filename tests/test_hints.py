@@ -81,6 +81,11 @@ KNOWN_ANSWERS = {
         "1 + (H - pool_size) // stride",
         "dx_padded[:, :, pad:-pad, pad:-pad]",
         "b[None, :, None, None]",
+        "np.maximum(z2 + x, 0)",  # the residual block: the ReLU of the sum, the shortcut's gradient
+        "dx_conv + dout * (out > 0)",
+        "dx + dout * (out > 0)",
+        "size += (kernel - 1) * jump",  # the receptive field's recursion
+        "r + (k - 1) * j",
     ],
     "lstm": [
         "next_h = o * np.tanh(next_c)",

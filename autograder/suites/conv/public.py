@@ -721,13 +721,15 @@ def residual(door, inputs, row: ResidualCase):
              lambda a: a.shape[:2] == row.shape[:2] and a.shape[2:] != row.shape[2:] and pad > 0)])
 
 
+GRADIENT_ORDER = Hint("conv/residual_gradient_order", "return the gradients in the order of the forward's "
+                      "arguments: (dx, dw1, db1, dw2, db2).", lambda a: a.ndim == 1 or a.ndim == 4)
+
+
 def residual_gradients(door, inputs, row: ResidualCase, dout) -> tuple[np.ndarray, ...]:
     _, cache = residual(door, inputs, row)
     shapes = [a.shape for a in inputs]
-    order = Hint("conv/residual_gradient_order", "return the gradients in the order of the forward's arguments: "
-                 "(dx, dw1, db1, dw2, db2).", lambda a: a.ndim == 1 or a.ndim == 4)
     return expect_gradients(door.call("residual_backward", dout, cache).value, RESIDUAL_GRADIENTS,
-                            "residual_backward", shapes, {name: [order] for name in RESIDUAL_GRADIENTS[1:]})
+                            "residual_backward", shapes, {name: [GRADIENT_ORDER] for name in RESIDUAL_GRADIENTS[1:]})
 
 
 @suite.check("residual_forward/values", points=3)
@@ -1011,16 +1013,21 @@ class DoorResidual:
 
     def __init__(self, door) -> None:
         self.door = door
+        self.shapes: list[tuple] = []
 
     def residual_forward(self, *args):
-        return layer_output(self.door.call_keeping("residual_forward", (1,), *args).value, "residual_forward")
+        self.shapes = [np.shape(a) for a in args]  # what the gradients' shapes must be
+        out, cache = layer_output(self.door.call_keeping("residual_forward", (1,), *args).value, "residual_forward")
+        expect_shape(out, self.shapes[0], "out", "residual_forward")
+        return out, cache
 
     def residual_backward(self, dout, cache):
         value = self.door.call("residual_backward", dout, cache).value
         if isinstance(cache, Handle):
             self.door.release([cache])
-        return tuple(np.asarray(v, dtype=np.float64) for v in expect_returns(value, RESIDUAL_GRADIENTS,
-                                                                              "residual_backward"))
+        return tuple(np.asarray(v, dtype=np.float64) for v in expect_gradients(
+            value, RESIDUAL_GRADIENTS, "residual_backward", self.shapes,
+            {name: [GRADIENT_ORDER] for name in RESIDUAL_GRADIENTS[1:]}))
 
 
 def resnet_start(seed: int) -> tuple[np.random.Generator, dict]:
