@@ -13,6 +13,7 @@ def test_benchmarks_run_and_report_blas_and_ratios():
     assert "BLAS:" in proc.stdout and "kernel=" in proc.stdout
     assert "reference / GEMM =" in proc.stdout and "torch.cdist" in proc.stdout
     assert "conv forward" in proc.stdout and "conv backward" in proc.stdout and "pool backward" in proc.stdout
+    assert "residual block (notes 3.8)" in proc.stdout and "(goal <= 2.5x:" in proc.stdout
     assert "torch.nn.LSTMCell" in proc.stdout
     assert "gensim Word2Vec(sg=1, negative=5, workers=1)" in proc.stdout and "pairs/s" in proc.stdout
     assert "the five slowest checks:" in proc.stdout and "full submissions:" in proc.stdout
