@@ -5,6 +5,11 @@ of geometries (strides that do not divide the padded size, rectangular kernels a
 kernel, N = C = F = 1); every backward pass with PyTorch's autograd for a random upstream
 gradient, and the convolution's also with central differences of the student's own forward.
 Max pooling is probed where the classic checks are blind: overlapping windows and exact ties.
+
+The residual block (built on the student's own convolution) is compared with the same block in
+PyTorch, forward and by autograd, and with central differences of the student's forward; its
+"floor" (w2 = 0, b2 = 0 gives relu(x)) is checked as a property. The receptive field is compared
+with one measured on PyTorch stacks: the extent of the input gradient of one output unit.
 """
 
 from __future__ import annotations
