@@ -913,7 +913,7 @@ def empirical_field(stack) -> list[int]:
         if outputs:
             break
         size *= 2
-    sizes = []
+    extents = []
     for out in outputs:
         (grad,) = torch.autograd.grad(out[0, 0, 0, 0], x, retain_graph=True)
         seen = grad[0, 0].numpy() != 0
@@ -921,17 +921,14 @@ def empirical_field(stack) -> list[int]:
         extent = int(rows[-1] - rows[0] + 1)
         if extent != columns[-1] - columns[0] + 1:
             raise AssertionError("the grader's oracle measured a field that is not square")
-        sizes.append(extent)
-    return sizes
+        extents.append(extent)
+    return extents
 
 
 def field_hints(pairs: list[tuple[int, int]]) -> list[Hint]:
-    def recursion(step) -> list[int]:
-        size, jump, sizes = 1, 1, []
-        for kernel, stride in pairs:
-            size, jump = step(size, jump, kernel, stride)
-            sizes.append(size)
-        return sizes
+    kernels, strides = (np.array([p[i] for p in pairs], dtype=np.int64) for i in (0, 1))
+    jump_ignored = 1 + np.cumsum(kernels - 1)  # every layer adds k - 1 input pixels
+    jump_too_early = 1 + np.cumsum((kernels - 1) * np.cumprod(strides))  # k - 1 steps of the jump after it
 
     def from_the_top(i: int) -> int:  # H = (H' - 1) * s + k - 2p solved layer by layer, with "same" padding
         size = 1
@@ -943,10 +940,10 @@ def field_hints(pairs: list[tuple[int, int]]) -> list[Hint]:
         Hint("conv/receptive_jump_ignored", "after a layer of stride s, neighbouring units are s times as far apart "
              "in the input (the jump): a later kernel's extra k - 1 units cover k - 1 jumps, and the jump itself is "
              "multiplied by every stride on the way.").if_close(
-            lambda: recursion(lambda r, j, k, s: (r + k - 1, j)), 0),
+            lambda: jump_ignored, 0),
         Hint("conv/receptive_jump_too_early", "a layer's kernel spans units of the layer below it, which are "
              "spaced by the jump of the layers before it: update the jump with this layer's stride only after "
-             "its size.").if_close(lambda: recursion(lambda r, j, k, s: (r + (k - 1) * j * s, j * s)), 0),
+             "its size.").if_close(lambda: jump_too_early, 0),
         Hint("conv/receptive_padding_counted", "padding does not enter the receptive field: padded zeros are no "
              "input pixels, so the field depends on the kernels and strides only.").if_close(
             lambda: [from_the_top(i) for i in range(len(pairs))], 0),

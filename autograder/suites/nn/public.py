@@ -601,35 +601,18 @@ def init_errors(ctx):
 INIT_TRAINING = {"hidden": 64, "reg": 1e-4, "learning_rate": 0.1, "momentum": 0.9, "steps": 150, "batch": 64}
 
 
-def numpy_network(params, X, y, reg):
-    """The grader's own two-layer network (loss, grads): the contract's, in NumPy, so that this
-    check judges preprocess and init_weights only."""
-    hidden = X @ params["W1"] + params["b1"]
-    active = np.maximum(hidden, 0)
-    scores = active @ params["W2"] + params["b2"]
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    N = len(y)
-    W1, W2 = params["W1"], params["W2"]
-    loss = -log_probs[np.arange(N), y].mean() + reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
-    dscores = np.exp(log_probs)
-    dscores[np.arange(N), y] -= 1.0
-    dscores /= N
-    dhidden = (dscores @ W2.T) * (hidden > 0)
-    return float(loss), {"W1": X.T @ dhidden + 2 * reg * W1, "b1": dhidden.sum(axis=0),
-                         "W2": active.T @ dscores + 2 * reg * W2, "b2": dscores.sum(axis=0)}
-
-
 def train_from(W1, W2, X, y, seed: int = 0, steps: int | None = None, losses: list | None = None) -> dict:
-    """Momentum SGD of the grader's network from the given first weights (zero biases); the
-    mini-batches come from ``seed``. ``losses`` collects the mini-batch loss of every step."""
+    """Momentum SGD of the grader's network (PyTorch's, :func:`torch_network`: this file reaches
+    the students, two_layer_net in NumPy is theirs to write) from the given first weights (zero
+    biases); the mini-batches come from ``seed``. ``losses`` collects the mini-batch loss of every step."""
     rng = np.random.default_rng(seed)
     params = {"W1": np.asarray(W1, np.float64), "b1": np.zeros(W1.shape[1]), "W2": np.asarray(W2, np.float64),
               "b2": np.zeros(W2.shape[1])}
 
     def gradients(params):
         rows = rng.choice(len(y), size=INIT_TRAINING["batch"], replace=False)
-        loss, grads = numpy_network(params, X[rows], y[rows], INIT_TRAINING["reg"])
+        _, loss, grads = torch_network(params, np.ascontiguousarray(X[rows], dtype=np.float64), y[rows],
+                                       INIT_TRAINING["reg"])
         if losses is not None:
             losses.append(loss)
         return grads
