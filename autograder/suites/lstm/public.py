@@ -559,7 +559,7 @@ def output_layer(h, targets, params) -> tuple[float, dict, np.ndarray]:
     logits = torch.tensor(h @ params["Wy"] + params["by"], dtype=torch.float64, requires_grad=True)
     loss = F.cross_entropy(logits.reshape(N * T, -1), torch.from_numpy(np.asarray(targets, np.int64).reshape(-1)))
     loss.backward()
-    loss, dscores = float(loss), logits.grad.numpy()
+    loss, dscores = float(loss.detach()), logits.grad.numpy()
     return (loss, {"Wy": h.reshape(-1, H).T @ dscores.reshape(-1, 4), "by": dscores.sum(axis=(0, 1))},
             dscores @ params["Wy"].T)
 
