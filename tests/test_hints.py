@@ -96,6 +96,13 @@ KNOWN_ANSWERS = {
         "np.add.at(W, idx, -lr * g)",
         "-np.logaddexp(0, -x)",
         "counts ** 0.75 / np.sum(counts ** 0.75)",
+        "np.where(valid, contexts, 0)",  # CBOW: padding out of the mean, each word its share of dL/dh
+        "h.sum(axis=1) / counts",
+        "dh / counts",
+        "1 - 2 * codes[o]",  # the hierarchical softmax's signs, the paths read from the root
+        "1.0 - 2.0 * codes",
+        "codes[::-1]",
+        "np.add.at(W_node, nodes, -lr * g)",
     ],
     "gan": [
         "D(fake.detach())",
