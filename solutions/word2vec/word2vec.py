@@ -333,11 +333,12 @@ def hs_update(W_in, W_node, centers, contexts, codes, points, lr):
     e = np.exp(-np.abs(scores))
     losses = np.add.reduceat(np.maximum(scores, 0.0) + np.log1p(e), columns[:-1])
     coefficients = -signs * np.where(scores >= 0, 1.0, e) / (1.0 + e)  # d loss / d (W_node[n] . v_c)
-    grad_v = np.add.reduceat(coefficients[:, None] * u, columns[:-1], axis=0)
-    # The scatter-add of sgns_update: one row per distinct inner node, one column per pair.
+    # The scatter-add of sgns_update: S has one row per distinct inner node, one column per pair.
+    # S @ v adds up the nodes' gradients; S.T @ (the nodes' rows) gives each pair's centre its own.
     present = np.bincount(nodes, minlength=len(W_node)) > 0
     node_ids = np.flatnonzero(present)
     S = sparse.csc_matrix((coefficients, (np.cumsum(present) - 1)[nodes], columns), shape=(len(node_ids), B))
+    grad_v = S.T @ np.take(W_node, node_ids, axis=0)
     W_node[node_ids] -= lr * (S @ v)
     present = np.bincount(centers, minlength=len(W_in)) > 0
     center_ids = np.flatnonzero(present)
