@@ -233,7 +233,7 @@ def cbow_update(W_in, W_out, contexts, centers, negatives, lr):
     scores = (u @ h[:, :, None])[..., 0]
     scores[:, 0] = -scores[:, 0]  # the centre counts with a minus sign
     e = np.exp(-np.abs(scores))
-    losses = (np.maximum(scores, 0.0) + np.log1p(e)).sum(axis=1)
+    window_losses = (np.maximum(scores, 0.0) + np.log1p(e)).sum(axis=1)
     coefficients = np.where(scores >= 0, 1.0, e) / (1.0 + e)  # sigmoid(score)
     coefficients[:, 0] = -coefficients[:, 0]
     grad_h = (coefficients[:, None, :] @ u)[:, 0]  # (B, d)
@@ -242,7 +242,7 @@ def cbow_update(W_in, W_out, contexts, centers, negatives, lr):
                                len(W_out))
     W_out[out_words] -= lr * (S_out @ h)
     W_in[in_words] -= lr * (S_in @ grad_h)
-    return losses
+    return window_losses
     ### END SOLUTION
 
 
@@ -331,7 +331,7 @@ def hs_update(W_in, W_node, centers, contexts, codes, points, lr):
     u = np.take(W_node, nodes, axis=0)  # (entries, d)
     scores = -signs * np.einsum("ed,ed->e", u, np.repeat(v, lengths, axis=0))  # loss log(1 + exp(score))
     e = np.exp(-np.abs(scores))
-    losses = np.add.reduceat(np.maximum(scores, 0.0) + np.log1p(e), columns[:-1])
+    pair_losses = np.add.reduceat(np.maximum(scores, 0.0) + np.log1p(e), columns[:-1])
     coefficients = -signs * np.where(scores >= 0, 1.0, e) / (1.0 + e)  # d loss / d (W_node[n] . v_c)
     # The scatter-add of sgns_update: S has one row per distinct inner node, one column per pair.
     # S @ v adds up the nodes' gradients; S.T @ (the nodes' rows) gives each pair's centre its own.
@@ -345,5 +345,5 @@ def hs_update(W_in, W_node, centers, contexts, codes, points, lr):
     S = sparse.csc_matrix((np.ones(B), (np.cumsum(present) - 1)[centers], np.arange(B + 1)),
                           shape=(len(center_ids), B))
     W_in[center_ids] -= lr * (S @ grad_v)
-    return losses
+    return pair_losses
     ### END SOLUTION
