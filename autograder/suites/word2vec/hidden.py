@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...core.gradcheck import DoorFunction
 from ...core.memo import remember_reference
 from ...core.verdicts import CheckFailure, case, expect_accuracy, expect_array, expect_close, expect_equal
 from .public import (
@@ -22,14 +23,35 @@ from .public import (
 PURITY_MARGIN = 0.05
 
 
+def sequences(seed: int, long: int, windows: int) -> list[tuple[np.ndarray, int]]:
+    """(tokens, window): a sequence of ``long`` tokens of a 30-word vocabulary with windows 1 to
+    ``windows``, then 300 random sequences of 0 to 15 tokens of 8 words with windows 1 to 5."""
+    rng = np.random.default_rng(seed)
+    tokens = rng.integers(0, 30, size=long)
+    rows = [(tokens, window) for window in range(1, windows + 1)]
+    return rows + [(rng.integers(0, 8, size=int(rng.integers(0, 16))), int(rng.integers(1, 6))) for _ in range(300)]
+
+
+def label(tokens: np.ndarray, window: int) -> str:
+    if len(tokens) > 20:
+        return f"{len(tokens)} tokens, window={window}"
+    return f"window={window}, tokens={tokens.tolist()}"
+
+
+def reference_values(ctx, function: str, rows: list) -> list:
+    """The reference's values of ``function`` on every row, in one request."""
+    return DoorFunction(ctx.reference, lambda through, *args: through.call(function, *args).value).many(rows)
+
+
 @suite.check("skipgram_pairs/vs_reference", points=1, reference=True)
 def pairs_vs_reference(ctx):
-    """A longer sequence (500 tokens of a 30-word vocabulary), windows 1 to 6: the reference's pairs."""
-    tokens = np.random.default_rng(20).integers(0, 30, size=500)
-    for window in range(1, 7):
-        with case(f"500 tokens, window={window}"):
-            centers, contexts = call_pairs(ctx.student, tokens, window)
-            want_c, want_o = ctx.reference.call("skipgram_pairs", tokens, window).value
+    """A longer sequence (500 tokens of a 30-word vocabulary) with windows 1 to 6, and 300 random
+    short sequences (0 to 15 tokens, windows 1 to 5): the reference's pairs."""
+    rows = sequences(20, 500, 6)
+    mine = DoorFunction(ctx.student, call_pairs).many(rows)
+    for (tokens, window), (centers, contexts), (want_c, want_o) in zip(rows, mine,
+                                                                       reference_values(ctx, "skipgram_pairs", rows)):
+        with case(label(tokens, window)):
             expect_equal(centers, want_c, "centers", "skipgram_pairs", source="the reference")
             expect_equal(contexts, want_o, "contexts", "skipgram_pairs", source="the reference")
 
@@ -77,12 +99,13 @@ def topics_vs_reference(ctx):
 
 @suite.check("cbow_windows/vs_reference", points=1, reference=True)
 def windows_vs_reference(ctx):
-    """A longer sequence (300 tokens of a 30-word vocabulary), windows 1 to 6: the reference's windows."""
-    tokens = np.random.default_rng(40).integers(0, 30, size=300)
-    for window in range(1, 7):
-        with case(f"300 tokens, window={window}"):
-            contexts, centers = call_windows(ctx.student, tokens, window)
-            want_x, want_c = ctx.reference.call("cbow_windows", tokens, window).value
+    """A longer sequence (300 tokens of a 30-word vocabulary) with windows 1 to 6, and 300 random
+    short sequences (0 to 15 tokens, windows 1 to 5): the reference's windows."""
+    rows = sequences(40, 300, 6)
+    mine = DoorFunction(ctx.student, call_windows).many(rows)
+    for (tokens, window), (contexts, centers), (want_x, want_c) in zip(rows, mine,
+                                                                       reference_values(ctx, "cbow_windows", rows)):
+        with case(label(tokens, window)):
             expect_equal(contexts, want_x, "contexts", "cbow_windows", source="the reference")
             expect_equal(centers, want_c, "centers", "cbow_windows", source="the reference")
 

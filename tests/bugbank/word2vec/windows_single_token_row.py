@@ -1,7 +1,7 @@
 """A row for every position, even one whose window holds no other word: a sequence of one token
 gives a window of padding only."""
 
-FAILS = {"cbow_windows/short_sequences"}
+FAILS = {"cbow_windows/short_sequences", "cbow_windows/vs_reference"}
 HINTS = {"cbow_windows/short_sequences": "no row for a position with no other token"}
 
 import numpy as np
