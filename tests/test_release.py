@@ -173,6 +173,7 @@ def hidden_modules() -> list[Path]:
 def test_bundle_holds_no_hidden_check(bundle):
     texts = bundle_texts(bundle)
     assert not list(bundle.rglob("*hidden*")) and not list(bundle.rglob("solutions"))
+    assert not list(bundle.rglob("oracle.py")), "the instructors' oracles hold the answers; their numbers ship instead"
     public = "\n".join(p.read_text() for p in (ROOT / "autograder").rglob("*.py") if p not in hidden_modules())
     public_lines = {line.strip() for line in public.splitlines()}
     names = [c.name for a in ASSIGNMENTS for c in load_suite(a).checks() if c.hidden]
