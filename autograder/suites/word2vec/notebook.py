@@ -169,9 +169,13 @@ follow the mean loss per training example, list the nearest neighbours of a few 
 compute the Spearman correlation with human similarity judgements of the WordSim-353 pairs that
 occur in the corpus (`wordsim353.tsv`, also shipped with gensim).
 
-The contract's `hs_update` is skip-gram's; CBOW with the hierarchical softmax reuses it on a
-table of the batch's window means $h$ (row $b$ predicts centre $b$), and then gives each context
-word its share of the change of $h$.
+The contract's `hs_update` is skip-gram's; CBOW with the hierarchical softmax (`cbow_hs_step`)
+runs it on a table of the batch's window means $h$ (row $b$ predicts centre $b$), and your
+`cbow_update` does CBOW's part. A CBOW step with no negatives and a centre vector $u = 0$ has
+$\sigma(u \cdot h) = 1/2$: it moves $u$ by $\frac{\text{lr}}{2} h$ and the context vectors not at
+all, so with lr $= 2$ it reads the means $h$. The same step on context vectors that are all zero
+($h = 0$) moves each context word of a window by $u / |C|$: with $u$ = the change of $h$, it gives
+each word its share.
 
 This cell needs gensim (`pip install gensim`); nothing is downloaded. It takes about 20 seconds.
 """),
@@ -204,6 +208,23 @@ threshold = 1e-3 * word_counts.sum()  # gensim's sample=1e-3: keep a word with t
 keep = np.minimum(1.0, (np.sqrt(word_counts / threshold) + 1) * threshold / word_counts)
 
 
+def cbow_hs_step(W_in, W_node, contexts, centers, lr):
+    # CBOW with the hierarchical softmax, from your cbow_update and hs_update; the losses (B,) before the step
+    rows, no_negatives = np.arange(len(centers)), np.zeros((len(centers), 0), dtype=np.int64)
+    # 1. the windows' means h: with zero centre vectors and lr = 2, cbow_update moves centre row b by h_b (W_in by 0)
+    h = np.zeros((len(centers), W_in.shape[1]))
+    cbow_update(W_in, h, contexts, rows, no_negatives, 2.0)
+    # 2. the hierarchical softmax's step on the table of means: row b predicts centre word b
+    moved = h.copy()
+    losses = hs_update(moved, W_node, rows, centers, codes, points, lr)
+    # 3. each context word its share of the change of h: on zero context vectors (h = 0) with lr = 2,
+    #    cbow_update moves every word of window b by (its row of moved - h) / (the number of words in window b)
+    shares = np.zeros_like(W_in)
+    cbow_update(shares, moved - h, contexts, rows, no_negatives, 2.0)
+    W_in += shares
+    return losses
+
+
 def train(architecture, softmax, seed=0):
     # W_in after EPOCHS epochs of your functions, the seconds of each epoch and its mean loss per example
     rng = np.random.default_rng(seed)
@@ -227,14 +248,8 @@ def train(architecture, softmax, seed=0):
             if softmax == "hierarchical softmax" and architecture == "skip-gram":
                 losses.append(hs_update(W_in, W_out, a, b, codes, points, lr))
                 continue
-            if softmax == "hierarchical softmax":  # CBOW: hs_update on a table of the B windows' means
-                valid = a >= 0
-                count = valid.sum(axis=1, keepdims=True)
-                h = (W_in[np.where(valid, a, 0)] * valid[:, :, None]).sum(axis=1) / count
-                moved = h.copy()
-                losses.append(hs_update(moved, W_out, np.arange(len(b)), b, codes, points, lr))
-                rows, columns = np.nonzero(valid)
-                np.add.at(W_in, a[rows, columns], ((moved - h) / count)[rows])  # each word its share of -lr dL/dh
+            if softmax == "hierarchical softmax":
+                losses.append(cbow_hs_step(W_in, W_out, a, b, lr))
                 continue
             drawn = np.minimum(np.searchsorted(cumulative, rng.random((len(a), NEG))), V - 1)
             update = cbow_update if architecture == "CBOW" else sgns_update
