@@ -317,33 +317,41 @@ def hs_update(W_in, W_node, centers, contexts, codes, points, lr):
     ### BEGIN SOLUTION
     B = len(centers)
     # The paths of the batch's distinct context words, laid end to end, then one run per pair.
-    words, which = np.unique(contexts, return_inverse=True)
-    word_codes = [np.asarray(codes[w]) for w in words.tolist()]
-    word_lengths = np.array([len(c) for c in word_codes], dtype=np.int64)
+    used = np.bincount(contexts, minlength=len(codes)) > 0
+    words, which = np.flatnonzero(used), (np.cumsum(used) - 1)[contexts]
+    word_codes = [codes[w] for w in words.tolist()]
+    word_lengths = np.fromiter(map(len, word_codes), dtype=np.int64, count=len(words))
     word_starts = np.cumsum(word_lengths) - word_lengths
     all_codes = np.concatenate(word_codes)
-    all_points = np.concatenate([np.asarray(points[w]) for w in words.tolist()])
-    lengths = word_lengths[which.ravel()]
+    all_points = np.concatenate([points[w] for w in words.tolist()])
+    lengths = word_lengths[which]
     columns = np.r_[0, np.cumsum(lengths)]  # pair b's entries: columns[b]:columns[b + 1]
-    at = np.arange(columns[-1]) + np.repeat(word_starts[which.ravel()] - columns[:-1], lengths)
+    at = np.arange(columns[-1]) + np.repeat(word_starts[which] - columns[:-1], lengths)
     nodes, signs = all_points[at], 1.0 - 2.0 * all_codes[at]  # s = +1 for bit 0, -1 for bit 1
+    pairs = np.repeat(np.arange(B), lengths)  # the pair of every entry
     v = np.take(W_in, centers, axis=0)  # (B, d) copies: the parameters before the step
-    u = np.take(W_node, nodes, axis=0)  # (entries, d)
-    scores = -signs * np.einsum("ed,ed->e", u, np.repeat(v, lengths, axis=0))  # loss log(1 + exp(score))
+    # The entries' dot products W_node[n] . v_c, a slice of entries at a time: the rows gathered for
+    # a slice stay in the cache (all ~10 000 at once would be two 8 MB arrays).
+    dots = np.empty(len(nodes))
+    for start in range(0, len(nodes), 1024):
+        part = slice(start, start + 1024)
+        dots[part] = np.einsum("ed,ed->e", np.take(W_node, nodes[part], axis=0), np.take(v, pairs[part], axis=0))
+    scores = -signs * dots  # the entry's loss is log(1 + exp(score))
     e = np.exp(-np.abs(scores))
     pair_losses = np.add.reduceat(np.maximum(scores, 0.0) + np.log1p(e), columns[:-1])
     coefficients = -signs * np.where(scores >= 0, 1.0, e) / (1.0 + e)  # d loss / d (W_node[n] . v_c)
-    # The scatter-add of sgns_update: S has one row per distinct inner node, one column per pair.
-    # S @ v adds up the nodes' gradients; S.T @ (the nodes' rows) gives each pair's centre its own.
+    # The scatter-add of sgns_update: S has one row per distinct inner node, one column per pair,
+    # and lr times each entry's coefficient: S @ v is the step of the nodes' rows, S.T @ (the nodes'
+    # rows) the step of each pair's centre.
     present = np.bincount(nodes, minlength=len(W_node)) > 0
     node_ids = np.flatnonzero(present)
-    S = sparse.csc_matrix((coefficients, (np.cumsum(present) - 1)[nodes], columns), shape=(len(node_ids), B))
-    grad_v = S.T @ np.take(W_node, node_ids, axis=0)
-    W_node[node_ids] -= lr * (S @ v)
+    S = sparse.csc_matrix((lr * coefficients, (np.cumsum(present) - 1)[nodes], columns), shape=(len(node_ids), B))
+    step_v = S.T @ np.take(W_node, node_ids, axis=0)
+    W_node[node_ids] -= S @ v
     present = np.bincount(centers, minlength=len(W_in)) > 0
     center_ids = np.flatnonzero(present)
     S = sparse.csc_matrix((np.ones(B), (np.cumsum(present) - 1)[centers], np.arange(B + 1)),
                           shape=(len(center_ids), B))
-    W_in[center_ids] -= lr * (S @ grad_v)
+    W_in[center_ids] -= S @ step_v
     return pair_losses
     ### END SOLUTION
