@@ -280,7 +280,8 @@ def test_code_that_cannot_be_stopped_ends_the_run_with_the_score_so_far(knn_bund
     out = proc.stdout
     assert time.monotonic() - started < 60, out
     assert proc.returncode == 1, out + proc.stderr
-    assert "cross_validate_k did not finish within the time limit (1 s of CPU time per check) and could not be stopped" in out
+    assert ("cross_validate_k did not finish within the time limit (1 s of CPU time per check) and could not be "
+            "stopped") in out
     table = section(out, "score")
     assert re.search(r"compute_distances/shape\s+1/1\s+passed", table), out
     assert re.search(r"cross_validate_k/structure\s+0/1\s+FAILED", table), out
