@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 
@@ -158,3 +159,15 @@ def test_code_that_waits_in_a_students_own_run_is_stopped_by_the_clock(timed_pat
     assert time.monotonic() - started < 5
     assert raised.value.function == "nap"
     assert door.call("burn", 0.01).value == 0.01  # the door, its handlers and the watchdog still work
+
+
+def test_a_timeout_says_where_the_time_ran_out_and_who_called_it(tmp_path):
+    """The loop that ran on is in a helper the called function calls: the failure names both
+    (the check is filed under the function called, the student must look at the helper)."""
+    path = tmp_path / "m" / "m.py"
+    path.parent.mkdir()
+    path.write_text("def helper(x):\n    while x >= 0:\n        x += 1\n\n\ndef caller():\n    return helper(0)\n")
+    with pytest.raises(StudentTimeout) as raised:
+        InProcessDoor(path, time_limit=0.3, watch_waiting=True).call("caller")
+    assert raised.value.function == "caller"
+    assert re.search(r"The time ran out in helper, m\.py line [23], called by caller\.", raised.value.describe())

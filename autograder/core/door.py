@@ -854,7 +854,8 @@ class InProcessDoor:
                                      function=function) from None
             if isinstance(exc, _TimeUp) or state.get("timed_out"):
                 raise StudentTimeout(f"{what} did not finish within the time limit ({limit}).",
-                                     _output_note(sink.text()), function=function) from None
+                                     _where_time_ran_out(exc) + _output_note(sink.text()),
+                                     function=function) from None
             raise _Raised(exc, sink.text()) from None
         seconds = spent()
         notes = tuple(
@@ -1086,6 +1087,21 @@ _MT19937_STATE_BYTES = 624 * 4 + 4  # struct mt19937_state {uint32_t key[624]; i
 def _missing_package(error: BaseException, function: str | None = None) -> MissingPackage:
     """The problem of a recipe (the grader's code) that could not import a package."""
     return MissingPackage(environment_message(missing_package(error)), function=function)
+
+
+def _where_time_ran_out(exc: BaseException) -> str:
+    """Where in the student's code the time limit struck: the innermost of its frames (the loop
+    that ran on), and the function called when that is another ("in knn_predict, knn.py line
+    12, called by cross_validate_k"), so that the message names the function to look at."""
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+              if frame.filename != __file__ and not frame.filename.startswith(_GRADER_PACKAGE)
+              and not any(frame.filename.startswith(folder + "/") for folder in _INSTALLED)]
+    if not frames:
+        return ""
+    inner, outer = frames[-1], frames[0]
+    place = f"in {inner.name}, {Path(inner.filename).name} line {inner.lineno}"
+    called = f", called by {outer.name}" if outer.name != inner.name and outer.name != "<module>" else ""
+    return f"The time ran out {place}{called}."
 
 
 def _output_note(text: str) -> str:
