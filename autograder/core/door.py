@@ -26,6 +26,7 @@ import _thread
 import builtins
 import contextlib
 import ctypes
+import functools
 import io
 import itertools
 import os
@@ -403,16 +404,23 @@ def _alarm_signals() -> bool:
     return hasattr(signal, "setitimer") and hasattr(signal, "SIGALRM") and hasattr(signal, "SIGPROF")
 
 
+_main_clock: tuple[int, Callable[[], float]] | None = None  # (pid, clock): a fork's main thread is another
+
+
 def main_thread_cpu_clock() -> Callable[[], float]:
     """A clock of the main thread's CPU time that any thread can read (Linux); where there is
     none (macOS, Windows), the process's CPU time. The main thread runs the student's code: BLAS
     threads computing for it (or spinning while they wait for work) are not counted."""
-    try:
-        clock_id = time.pthread_getcpuclockid(threading.main_thread().ident)
-        time.clock_gettime(clock_id)
-    except (AttributeError, OSError, TypeError):
-        return time.process_time
-    return lambda: time.clock_gettime(clock_id)
+    global _main_clock
+    if _main_clock is None or _main_clock[0] != os.getpid():
+        try:
+            clock_id = time.pthread_getcpuclockid(threading.main_thread().ident)
+            time.clock_gettime(clock_id)
+            clock = functools.partial(time.clock_gettime, clock_id)
+        except (AttributeError, OSError, TypeError):
+            clock = time.process_time
+        _main_clock = (os.getpid(), clock)
+    return _main_clock[1]
 
 
 @dataclass
