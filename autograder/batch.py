@@ -228,16 +228,34 @@ class LocalPool:
         if not submissions:
             return
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_initialise_process) as pool:
+        pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_initialise_process)
+        finished_all = False
+        try:
             pending = {pool.submit(grade_job, s, options) for s in submissions}
-            try:
-                while pending:
-                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        yield SubmissionRecord.from_json(future.result())
-            finally:
-                for future in pending:
-                    future.cancel()
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    yield SubmissionRecord.from_json(future.result())
+            finished_all = True
+        finally:
+            if finished_all:
+                pool.shutdown(wait=True)
+            else:  # Ctrl-C, an error, or the caller stopped early: nothing more is wanted
+                _stop_pool(pool)
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """End a pool at once: its queued jobs cancelled, its processes killed (a grade in progress
+    is thrown away; the grader's fork server and sandboxed workers die with their process).
+    ``shutdown(wait=True)`` would wait for the jobs running, and a Ctrl-C in the middle of the
+    executor's own bookkeeping could leave the interpreter waiting for idle processes at exit."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join(timeout=10)
 
 
 # --- stores: where results are kept ------------------------------------------------------------
@@ -469,10 +487,14 @@ def grade_batch(submissions: Sequence[Submission], executor: Executor, store: St
             else:
                 todo.append(submission)
                 fingerprints[submission.student] = fingerprint
-        for record in executor.grade(todo, options):
-            rows.append(store.save(record, fingerprints[record.student]))
-            if progress:
-                progress.update()
+        records = executor.grade(todo, options)
+        try:
+            for record in records:
+                rows.append(store.save(record, fingerprints[record.student]))
+                if progress:
+                    progress.update()
+        finally:  # a Ctrl-C while a record is saved stops the executor's work too
+            getattr(records, "close", lambda: None)()
         if generation and all(row.scored for row in rows):
             store.end_regrade()
     return rows

@@ -216,7 +216,7 @@ def _doors(options: GradingOptions, names: Sequence[str], submissions: list[Path
     """Where student code runs: sandboxed workers (the default), or this process."""
     if not options.isolated:
         def open_in_process(path: Path, time_limit: float, label: str) -> InProcessDoor:
-            return InProcessDoor(path, time_limit=time_limit, label=label, shown_as=shown_as)
+            return InProcessDoor(path, time_limit=time_limit, label=label, shown_as=shown_as, watch_waiting=True)
 
         return open_in_process
     from .isolation.client import worker_doors

@@ -51,7 +51,7 @@ class NamespaceDoor(InProcessDoor):
     """The door to functions defined in a notebook (the kernel's namespace), not in a file."""
 
     def __init__(self, namespace: dict, *, time_limit: float, label: str) -> None:
-        super().__init__(Path(f"{label}.ipynb"), time_limit=time_limit, label=label)
+        super().__init__(Path(f"{label}.ipynb"), time_limit=time_limit, label=label, watch_waiting=True)
         self._namespace = namespace
 
     def open(self) -> None:

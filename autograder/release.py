@@ -248,12 +248,14 @@ A failed check says what went wrong: the case, expected against actual (a shape,
 element with its index and both values), the tolerance, and often a hint. The instructor also
 runs hidden checks on your submission; passing the public ones is a good sign, not a guarantee.
 
-A check stops your code at its time limit (30 s per check): the check fails, naming where the
-time went, and the run goes on. On Windows, which has no timer signal, a thread of the checks
-interrupts your code instead: a Python loop stops just the same, but a single long call into
-compiled code (a huge NumPy operation, `time.sleep`) cannot be interrupted. Code that still runs
-5 s past its limit (stuck in such a call, or catching every interruption with `except:`) ends
-the run, on every system: you get that check's failure and the score table so far.
+A check stops your code at its time limit (30 s of CPU time per check, so a busy computer gives
+the same grade; code that waits, in `time.sleep` or `input()`, is stopped by the clock): the
+check fails, naming where the time went, and the run goes on. On Windows, which has no timer
+signal, a thread of the checks interrupts your code instead: a Python loop stops just the same,
+but a single long call into compiled code (a huge NumPy operation, `time.sleep`) cannot be
+interrupted. Code that still runs 5 s past its limit (stuck in such a call, or catching every
+interruption with `except:`) ends the run, on every system: you get that check's failure and the
+score table so far.
 
 ## Submit
 

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, SUBMISSIONS, run_cli
@@ -283,6 +284,46 @@ def test_an_interrupted_regrade_resumes_where_it_stopped(tmp_path):
     proc, _ = batch(root, out, "--jobs", "2", "--public-only", "--regrade")  # that regrade is done: a new one
     assert "resuming" not in proc.stderr and "(0 unchanged, skipped)" in proc.stderr
     assert all(t != resumed[s] for s, t in meta_times(results).items())
+
+
+def session_processes(session: int) -> list[int]:
+    """The processes still alive in ``session`` (zombies not counted)."""
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[3]) == session and fields[0] != "Z":
+                alive.append(int(stat.parent.name))
+    return alive
+
+
+def test_a_ctrl_c_of_the_batch_alone_ends_it_at_once_with_every_process(tmp_path):
+    """SIGINT to the batch's own process only (as `timeout -s INT` sends it), while a pool
+    process grades a submission that would take a minute: the batch says it was interrupted and
+    ends within seconds, its pool processes, fork servers and sandboxed workers with it. (Waiting
+    for the running grades, as the executor's shutdown does, took the minute; a Ctrl-C in the
+    executor's bookkeeping could leave the batch waiting for idle processes for ever.)"""
+    root = tmp_path / "class"
+    put(root, "amy/knn/knn.py", SOLUTION.read_text())
+    put(root, "ben/knn/knn.py", SOLUTION.read_text() + "\n\n" + (SUBMISSIONS / "infinite_loop.py").read_text())
+    put(root, "cat/knn/knn.py", SOLUTION.read_text())
+    out, results = tmp_path / "grades.csv", tmp_path / "grades-results"
+    first = start_batch(root, out, "--jobs", "2", "--public-only", "--timeout", "60")
+    deadline = time.monotonic() + 300
+    while "amy" not in meta_times(results) and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert first.poll() is None, first.communicate()
+    interrupted = time.monotonic()
+    os.kill(first.pid, signal.SIGINT)
+    _, stderr = first.communicate(timeout=120)
+    took = time.monotonic() - interrupted
+    assert first.returncode == 130 and "run the same command to resume" in stderr, stderr
+    assert took < 20, f"the interrupted batch took {took:.0f} s to end"
+    deadline = time.monotonic() + 10
+    while session_processes(first.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert session_processes(first.pid) == []
+    assert "ben" not in meta_times(results)
 
 
 def test_a_second_batch_on_the_same_results_is_refused_and_a_stale_lock_taken_over(tmp_path):

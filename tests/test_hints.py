@@ -517,3 +517,49 @@ def test_the_notes_conventions_are_kept():
     for hint in static_hints():
         for count in re.findall(r"(\d+) negatives", hint.text):
             assert count == "5", hint
+
+
+# --- the notebooks --------------------------------------------------------------------------------
+
+
+def notebook_code() -> list[HintText]:
+    """Every statement of the code cells a student's notebook holds besides the solution cells
+    (the setup, the test cells, the experiments), as texts the detector reads like hints."""
+    from autograder.course import build_notebook
+
+    found = []
+    for assignment in ASSIGNMENTS:
+        for number, cell in enumerate(build_notebook(assignment)["cells"]):
+            if cell["cell_type"] != "code" or cell["metadata"].get("nbgrader", {}).get("solution"):
+                continue
+            source = "".join(cell["source"])
+            for node in ast.walk(ast.parse(source)):
+                if isinstance(node, ast.stmt) and not isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.If,
+                                                                        ast.For, ast.While, ast.With, ast.Try)):
+                    found.append(HintText(f"{assignment}/notebook", ast.get_source_segment(source, node),
+                                          f"{assignment}'s notebook, cell {number}, line {node.lineno}"))
+    return found
+
+
+def test_no_notebook_hands_over_a_line_of_the_reference():
+    """The experiments train with the student's own functions, PyTorch or gensim: a NumPy softmax
+    head in the conv notebook was the softmax assignment's answer."""
+    code = notebook_code()
+    assert len(code) > 200
+    assert leaks(code, [answer for answer in answers() if not calls_a_contract_function(answer.code)]) == []
+
+
+def calls_a_contract_function(code: str) -> bool:
+    """``compute_distances(X_train, X_test)``: a line of the reference that only calls one of the
+    contract's functions with names, as a notebook calls the student's own."""
+    statement = parse_code(code)
+    call = statement.value if isinstance(statement, (ast.Expr, ast.Assign, ast.Return)) else None
+    functions = {function for assignment in ASSIGNMENTS for function in load_suite(assignment).functions}
+    return (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in functions
+            and all(isinstance(arg, (ast.Name, ast.Constant))
+                    for arg in [*call.args, *(keyword.value for keyword in call.keywords)]))
+
+
+def test_the_notebook_detector_flags_a_softmax_written_out():
+    leaky = "probs = np.exp(scores - scores.max(axis=1, keepdims=True))"
+    assert leaks([HintText("conv/notebook", leaky, "test")]) != []

@@ -103,7 +103,7 @@ def test_hang_costs_only_its_checks(tmp_path, name, mode):
     assert proc.returncode == 0, proc.stderr
     tests = {t["name"]: t for t in json.loads((tmp_path / "out.json").read_text())["tests"]}
     assert {n for n, t in tests.items() if t["score"] < t["max_score"]} == {f"knn/{n}" for n in CV}
-    limit = "1 s per check" if mode else "1 s of CPU time per check"  # a worker's code is timed in CPU time
+    limit = "1 s of CPU time per check"  # in a worker and in the grader's process alike
     output = tests["knn/cross_validate_k/structure"]["output"]  # the first check of cross_validate_k
     assert f"did not finish within the time limit ({limit})" in output
     assert "Your code spent its time in cross_validate_k " in output and " per call (1 call, " in output

@@ -26,6 +26,7 @@ import _thread
 import builtins
 import contextlib
 import ctypes
+import functools
 import io
 import itertools
 import os
@@ -390,12 +391,36 @@ def _cheap_prints(sink: _BoundedText):
 # every interruption, or is stuck in a long call of compiled code) ends a run that asked for it
 # (see stuck_handler).
 HARD_STOP_GRACE = 5.0
+# Code timed in CPU time that waits (time.sleep, input(), a lock) uses none: it is stopped by the
+# clock once its limit has passed on the clock while it used under WAITING_SHARE of a CPU, or at
+# the latest after WALL_FACTOR times the limit (a machine four times over-subscribed).
+WALL_FACTOR = 4.0
+WAITING_SHARE = 0.05
 _INTERRUPT_EVERY = 0.2  # seconds between interruptions of student code past its limit
 
 
 def _alarm_signals() -> bool:
     """Can this Python interrupt running code with a timer signal? Not on Windows."""
     return hasattr(signal, "setitimer") and hasattr(signal, "SIGALRM") and hasattr(signal, "SIGPROF")
+
+
+_main_clock: tuple[int, Callable[[], float]] | None = None  # (pid, clock): a fork's main thread is another
+
+
+def main_thread_cpu_clock() -> Callable[[], float]:
+    """A clock of the main thread's CPU time that any thread can read (Linux); where there is
+    none (macOS, Windows), the process's CPU time. The main thread runs the student's code: BLAS
+    threads computing for it (or spinning while they wait for work) are not counted."""
+    global _main_clock
+    if _main_clock is None or _main_clock[0] != os.getpid():
+        try:
+            clock_id = time.pthread_getcpuclockid(threading.main_thread().ident)
+            time.clock_gettime(clock_id)
+            clock = functools.partial(time.clock_gettime, clock_id)
+        except (AttributeError, OSError, TypeError):
+            clock = time.process_time
+        _main_clock = (os.getpid(), clock)
+    return _main_clock[1]
 
 
 @dataclass
@@ -405,10 +430,31 @@ class _Watched:
     deadline: float  # on ``clock``
     clock: Any
     state: dict
-    interrupt: bool  # interrupt the main thread itself (no alarm signal here)
+    interrupt: Callable[[], None] | None  # how the watchdog interrupts the main thread, if it does
     message: str  # for a hard stop
     next_interrupt: float = 0.0  # seconds past the deadline of the next interruption
     done: bool = False
+    # With ``seconds`` set, code that waits is over its limit too (see WALL_FACTOR): the block
+    # started at ``wall_start`` on the clock, at ``clock_start`` on ``clock``.
+    seconds: float | None = None
+    wall_start: float = 0.0
+    clock_start: float = 0.0
+
+    def over(self) -> float:
+        """Seconds past the limit (negative before it). Sets ``state["waiting"]`` to (seconds on
+        the clock, seconds used) when the clock's rule is what stops the code."""
+        now = self.clock()
+        over = now - self.deadline
+        if self.seconds is None or over >= 0:
+            return over
+        elapsed = time.perf_counter() - self.wall_start
+        if elapsed <= self.seconds:
+            return over
+        used = now - self.clock_start
+        waited = elapsed - (self.seconds if used < WAITING_SHARE * elapsed else WALL_FACTOR * self.seconds)
+        if waited >= 0:
+            self.state["waiting"] = (elapsed, used)
+        return max(over, waited)
 
 
 class _Watchdog:
@@ -448,7 +494,7 @@ class _Watchdog:
                 watched = self.watched
                 if watched is None or watched.done:
                     continue
-                over = watched.clock() - watched.deadline
+                over = watched.over()
                 if over < 0:
                     continue
                 if over >= HARD_STOP_GRACE and _stuck_handlers:
@@ -456,10 +502,10 @@ class _Watchdog:
                         _stuck_handlers[-1](watched.message)
                     finally:
                         os._exit(1)
-                if watched.interrupt and over >= watched.next_interrupt:
+                if watched.interrupt is not None and over >= watched.next_interrupt:
                     watched.next_interrupt = over + _INTERRUPT_EVERY
                     watched.state["timed_out"] = watched.state["poked"] = True
-                    _thread.interrupt_main()  # calls _guarded's SIGINT handler in the main thread
+                    watched.interrupt()  # _guarded's handler raises _TimeUp in the main thread
 
 
 _WATCHDOG = _Watchdog()
@@ -497,11 +543,23 @@ def _restore_handler(signum: int, handler: Any) -> None:
         raise interrupted
 
 
+def _signal_main(signum: int) -> Callable[[], None]:
+    """Send ``signum`` to the main thread (it also ends a time.sleep, an input() or a lock's wait)."""
+    main = threading.main_thread().ident
+    return lambda: signal.pthread_kill(main, signum)
+
+
 @contextlib.contextmanager
-def _guarded(seconds: float, cpu: bool = False, what: str = "student code", limit: str = ""):
+def _guarded(seconds: float, cpu: bool = False, what: str = "student code", limit: str = "",
+             watch_waiting: bool = False):
     """Raise _TimeUp in the running code after ``seconds`` (and again every 0.2 s while it keeps
     running), and tell a real Ctrl-C apart from a KeyboardInterrupt raised by student code.
     ``cpu``: seconds of this process's CPU time (the same on a busy machine), not of the clock.
+    ``watch_waiting`` (with ``cpu``): seconds of the main thread's CPU time
+    (:func:`main_thread_cpu_clock`), kept by the watchdog thread, which also stops code that
+    waits instead of computing (see :data:`WALL_FACTOR`; ``state["waiting"]`` then holds the
+    seconds on the clock and those used). A sandboxed worker does without: the grader watches
+    its CPU time from outside.
 
     With a timer signal (SIGALRM, or SIGPROF for CPU time) where there is one; else (Windows) the
     watchdog thread interrupts the main thread (see :class:`_Watchdog`), which stops Python code
@@ -516,7 +574,7 @@ def _guarded(seconds: float, cpu: bool = False, what: str = "student code", limi
     alarm = _alarm_signals()
 
     def on_alarm(signum, frame):
-        state["timed_out"] = True
+        state["timed_out"], state["poked"] = True, False
         raise _TimeUp()
 
     def on_interrupt(signum, frame):
@@ -527,18 +585,31 @@ def _guarded(seconds: float, cpu: bool = False, what: str = "student code", limi
         raise KeyboardInterrupt()
 
     old_interrupt = signal.signal(signal.SIGINT, on_interrupt)
+    watch_waiting = watch_waiting and cpu
+    timer = None
     if alarm:
         timer, alarm_signal = (signal.ITIMER_PROF, signal.SIGPROF) if cpu else (signal.ITIMER_REAL, signal.SIGALRM)
         old_alarm = signal.signal(alarm_signal, on_alarm)
-        signal.setitimer(timer, max(seconds, 1e-3), _INTERRUPT_EVERY)
+        if watch_waiting:
+            timer = None  # the watchdog sends the signal
+        else:
+            signal.setitimer(timer, max(seconds, 1e-3), _INTERRUPT_EVERY)
     watched = previous = None
-    if not alarm or _stuck_handlers:
-        clock = time.process_time if cpu else time.perf_counter
+    if not alarm or _stuck_handlers or watch_waiting:
+        clock = main_thread_cpu_clock() if watch_waiting else time.process_time if cpu else time.perf_counter
         message = (f"{what} did not finish within the time limit ({limit or f'{seconds:g} s'}) and could not be "
                    f"stopped {HARD_STOP_GRACE:g} s later either: it catches every interruption (an `except:` "
                    "or `except BaseException:` inside a loop), or is stuck in a long call of compiled code. "
                    "The run was ended here. Look for an infinite loop.")
-        watched = _Watched(clock() + seconds, clock, state, interrupt=not alarm, message=message)
+        interrupt = None
+        if not alarm:
+            interrupt = _thread.interrupt_main  # calls on_interrupt in the main thread
+        elif watch_waiting:
+            interrupt = _signal_main(alarm_signal)  # calls on_alarm in the main thread
+        now = clock()
+        watched = _Watched(now + seconds, clock, state, interrupt=interrupt, message=message,
+                           seconds=seconds if watch_waiting else None, wall_start=time.perf_counter(),
+                           clock_start=now)
         previous = _WATCHDOG.watch(watched)
     try:
         yield state
@@ -548,7 +619,7 @@ def _guarded(seconds: float, cpu: bool = False, what: str = "student code", limi
         ctrl_c = None
         for _ in range(100):
             try:
-                if alarm:
+                if timer is not None:
                     signal.setitimer(timer, 0)
                 if watched is not None:
                     _WATCHDOG.unwatch(watched, previous)
@@ -656,6 +727,11 @@ class FunctionTime:
         self.seconds += seconds
 
 
+def waiting_message(what: str, elapsed: float, used: float) -> str:
+    return (f"{what} was stopped after {elapsed:.0f} s on the clock, in which it used only {used:.1f} s of CPU "
+            "time: it was waiting (time.sleep, input(), a lock?) rather than computing.")
+
+
 def time_limit_text(seconds: float, cpu: bool) -> str:
     return f"{seconds:g} s of CPU time per check" if cpu else f"{seconds:g} s per check"
 
@@ -665,16 +741,19 @@ class InProcessDoor:
 
     ``time_limit`` is the budget, in seconds, for all student code run through this door: the
     import and every call; seconds of the clock, or with ``cpu_clock`` of this process's CPU
-    time (an isolated worker's, which a busy machine does not change). One door serves one
+    time (an isolated worker's, which a busy machine does not change); with ``watch_waiting``
+    too, of the CPU time of the thread that runs the student's code, and code that waits is
+    stopped by the clock (a student's pytest and notebooks: no grader outside to watch them). One door serves one
     check; a fresh door loads the module afresh, so no check can depend on state another check
     left behind. ``timings`` holds, per function, the calls made and the seconds they took.
     """
 
     def __init__(self, path: Path | str, *, time_limit: float = 30.0, label: str = "student",
                  copy_arguments: bool = True, shown_as: Sequence[tuple[str, str]] = (),
-                 cpu_clock: bool = False) -> None:
+                 cpu_clock: bool = False, watch_waiting: bool = False) -> None:
         self.path = Path(path)
-        self.cpu_clock = cpu_clock
+        self.cpu_clock = cpu_clock or watch_waiting
+        self.watch_waiting = watch_waiting
         self.timings: dict[str, FunctionTime] = {}
         self.shown_as = tuple(shown_as)
         self.copy_arguments = copy_arguments
@@ -745,7 +824,7 @@ class InProcessDoor:
         if remaining <= 0:
             raise StudentTimeout(f"{what}: out of time (the limit is {limit}).", function=function)
         sink = _BoundedText(_OUTPUT_LIMIT - len(self.printed))
-        clock = time.process_time if self.cpu_clock else time.perf_counter
+        clock = time.thread_time if self.watch_waiting else time.process_time if self.cpu_clock else time.perf_counter
         started = clock()
         state: dict = {}
 
@@ -764,7 +843,7 @@ class InProcessDoor:
                 # sys.stdout and the warnings filters are the process's: one call at a time
                 # (the reference, called by checks of assignments graded side by side)
                 stack.enter_context(_RUN_LOCK)
-                state = stack.enter_context(_guarded(remaining, self.cpu_clock, what, limit))
+                state = stack.enter_context(_guarded(remaining, self.cpu_clock, what, limit, self.watch_waiting))
                 caught = stack.enter_context(warnings.catch_warnings(record=True))
                 warnings.simplefilter("always")
                 stack.enter_context(np.errstate(**np.geterr()))  # undo any np.seterr in student code
@@ -778,9 +857,13 @@ class InProcessDoor:
             spent()
             if state.get("interrupted"):
                 raise KeyboardInterrupt("grading interrupted") from None
+            if (isinstance(exc, _TimeUp) or state.get("timed_out")) and state.get("waiting"):
+                raise StudentTimeout(waiting_message(what, *state["waiting"]), _output_note(sink.text()),
+                                     function=function) from None
             if isinstance(exc, _TimeUp) or state.get("timed_out"):
                 raise StudentTimeout(f"{what} did not finish within the time limit ({limit}).",
-                                     _output_note(sink.text()), function=function) from None
+                                     _where_time_ran_out(exc) + _output_note(sink.text()),
+                                     function=function) from None
             raise _Raised(exc, sink.text()) from None
         seconds = spent()
         notes = tuple(
@@ -1012,6 +1095,21 @@ _MT19937_STATE_BYTES = 624 * 4 + 4  # struct mt19937_state {uint32_t key[624]; i
 def _missing_package(error: BaseException, function: str | None = None) -> MissingPackage:
     """The problem of a recipe (the grader's code) that could not import a package."""
     return MissingPackage(environment_message(missing_package(error)), function=function)
+
+
+def _where_time_ran_out(exc: BaseException) -> str:
+    """Where in the student's code the time limit struck: the innermost of its frames (the loop
+    that ran on), and the function called when that is another ("in knn_predict, knn.py line
+    12, called by cross_validate_k"), so that the message names the function to look at."""
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+              if frame.filename != __file__ and not frame.filename.startswith(_GRADER_PACKAGE)
+              and not any(frame.filename.startswith(folder + "/") for folder in _INSTALLED)]
+    if not frames:
+        return ""
+    inner, outer = frames[-1], frames[0]
+    place = f"in {inner.name}, {Path(inner.filename).name} line {inner.lineno}"
+    called = f", called by {outer.name}" if outer.name != inner.name and outer.name != "<module>" else ""
+    return f"The time ran out {place}{called}."
 
 
 def _output_note(text: str) -> str:

@@ -35,6 +35,8 @@ import numpy as np
 
 from ..core.door import (
     _OUTPUT_LIMIT,
+    WAITING_SHARE,
+    WALL_FACTOR,
     Build,
     Call,
     CallOutcome,
@@ -50,6 +52,7 @@ from ..core.door import (
     printed_note,
     relabel,
     time_limit_text,
+    waiting_message,
 )
 from ..core.runner import DoorFactory, GraderError, Limits
 from . import protocol, sandbox
@@ -59,9 +62,7 @@ REUSES = 64  # checks one worker may serve, each with a fresh import of the modu
 # Student code is timed in CPU seconds, which a busy machine does not change; the clock only
 # stops code that waits (sleeps, blocks on input or a lock) instead of computing: once the time
 # limit has passed on the clock while the worker used under WAITING_SHARE of a CPU, or at the
-# latest after WALL_FACTOR times the time limit.
-WALL_FACTOR = 4.0
-WAITING_SHARE = 0.05
+# latest after WALL_FACTOR times the time limit (the same rule as the in-process door's).
 _TICKS = os.sysconf("SC_CLK_TCK")
 _TEXT_LIMIT = 20_000
 
@@ -603,10 +604,7 @@ class WorkerDoor:
                                      function=function)
             if elapsed > remaining + GRACE_SECONDS and (used < WAITING_SHARE * elapsed
                                                          or elapsed > WALL_FACTOR * remaining + GRACE_SECONDS):
-                raise StudentTimeout(
-                    f"{what} was stopped after {elapsed:.0f} s on the clock, in which it used only {used:.1f} s "
-                    f"of CPU time: it was waiting (time.sleep, input(), a lock?) rather than computing.",
-                    function=function)
+                raise StudentTimeout(waiting_message(what, elapsed, used), function=function)
 
     def _request(self, message: dict, what: str, fds: tuple[int, ...] = (), function: str | None = None,
                  timed: Sequence[str] = ()) -> dict:

@@ -115,8 +115,7 @@ axes[0].legend(fontsize=8)
 
 shown = [int(np.flatnonzero(y_test == digit)[0]) for digit in range(10)]  # one test image per digit
 scores = X_test[shown] @ W_softmax
-probs = np.exp(scores - scores.max(axis=1, keepdims=True))
-probs /= probs.sum(axis=1, keepdims=True)
+probs = torch.softmax(torch.from_numpy(scores), dim=1).numpy()
 axes[1].imshow(probs, cmap="Greens", vmin=0, vmax=1)
 axes[1].set_xticks(range(10))
 axes[1].set_yticks(range(10), [f"a test {digit}" for digit in range(10)])
