@@ -19,6 +19,7 @@ Tokens are integer word ids in [0, V).
 """
 
 import heapq
+import operator
 
 import numpy as np
 from scipy import sparse
@@ -141,14 +142,17 @@ def sgns_update(W_in, W_out, centers, contexts, negatives, lr):
     # up every repeat, and each word's row is then updated once. The entries come in pair order,
     # which is S's column-major (CSC) order, so nothing needs sorting. (np.add.at: several times
     # slower.)
+    # The tables' own dtype throughout (float32 tables are updated in float32, as gensim's), lr
+    # folded into S.
     for table, ids, weights, vectors in ((W_out, out_ids, coefficients, v),
-                                         (W_in, centers[:, None], np.ones((B, 1)), grad_v)):
+                                         (W_in, centers[:, None], np.ones((B, 1), dtype=grad_v.dtype), grad_v)):
         present = np.bincount(ids.ravel(), minlength=len(table)) > 0
         words = np.flatnonzero(present)
         rows = (np.cumsum(present) - 1)[ids.ravel()]
         per_pair = ids.shape[1]
-        S = sparse.csc_matrix((weights.ravel(), rows, np.arange(0, B * per_pair + 1, per_pair)), shape=(len(words), B))
-        table[words] -= lr * (S @ vectors)
+        S = sparse.csc_matrix((lr * weights.ravel(), rows, np.arange(0, B * per_pair + 1, per_pair)),
+                              shape=(len(words), B))
+        table[words] -= S @ vectors
     return pair_losses
     ### END SOLUTION
 
@@ -225,7 +229,8 @@ def cbow_update(W_in, W_out, contexts, centers, negatives, lr):
 
     valid = contexts >= 0
     counts = valid.sum(axis=1)
-    share = np.repeat(1.0 / counts, counts)  # each valid context's weight in its row's mean
+    # each valid context's weight in its row's mean, in the tables' dtype (float32 stays float32)
+    share = np.repeat((1.0 / counts).astype(W_in.dtype, copy=False), counts)
     in_words, S_in = by_word(contexts[valid], share, np.r_[0, np.cumsum(counts)], len(W_in))
     h = S_in.T @ np.take(W_in, in_words, axis=0)  # (B, d), from the parameters before the step
     out_ids = np.concatenate([centers[:, None], negatives], axis=1)  # (B, 1 + K)
@@ -238,9 +243,9 @@ def cbow_update(W_in, W_out, contexts, centers, negatives, lr):
     coefficients[:, 0] = -coefficients[:, 0]
     grad_h = (coefficients[:, None, :] @ u)[:, 0]  # (B, d)
     per_row = out_ids.shape[1]
-    out_words, S_out = by_word(out_ids.ravel(), coefficients.ravel(), np.arange(0, B * per_row + 1, per_row),
+    out_words, S_out = by_word(out_ids.ravel(), lr * coefficients.ravel(), np.arange(0, B * per_row + 1, per_row),
                                len(W_out))
-    W_out[out_words] -= lr * (S_out @ h)
+    W_out[out_words] -= S_out @ h
     W_in[in_words] -= lr * (S_in @ grad_h)
     return window_losses
     ### END SOLUTION
@@ -319,20 +324,22 @@ def hs_update(W_in, W_node, centers, contexts, codes, points, lr):
     # The paths of the batch's distinct context words, laid end to end, then one run per pair.
     used = np.bincount(contexts, minlength=len(codes)) > 0
     words, which = np.flatnonzero(used), (np.cumsum(used) - 1)[contexts]
-    word_codes = [codes[w] for w in words.tolist()]
+    pick = operator.itemgetter(*words.tolist()) if len(words) > 1 else lambda table: (table[words[0]],)
+    word_codes = pick(codes)
     word_lengths = np.fromiter(map(len, word_codes), dtype=np.int64, count=len(words))
     word_starts = np.cumsum(word_lengths) - word_lengths
     all_codes = np.concatenate(word_codes)
-    all_points = np.concatenate([points[w] for w in words.tolist()])
+    all_points = np.concatenate(pick(points))
     lengths = word_lengths[which]
     columns = np.r_[0, np.cumsum(lengths)]  # pair b's entries: columns[b]:columns[b + 1]
     at = np.arange(columns[-1]) + np.repeat(word_starts[which] - columns[:-1], lengths)
-    nodes, signs = all_points[at], 1.0 - 2.0 * all_codes[at]  # s = +1 for bit 0, -1 for bit 1
+    # s = +1 for bit 0, -1 for bit 1, in the tables' dtype (float32 tables stay float32)
+    nodes, signs = all_points[at], (1 - 2 * all_codes[at]).astype(W_node.dtype)
     pairs = np.repeat(np.arange(B), lengths)  # the pair of every entry
     v = np.take(W_in, centers, axis=0)  # (B, d) copies: the parameters before the step
     # The entries' dot products W_node[n] . v_c, a slice of entries at a time: the rows gathered for
     # a slice stay in the cache (all ~10 000 at once would be two 8 MB arrays).
-    dots = np.empty(len(nodes))
+    dots = np.empty(len(nodes), dtype=np.result_type(W_node, W_in))
     for start in range(0, len(nodes), 1024):
         part = slice(start, start + 1024)
         dots[part] = np.einsum("ed,ed->e", np.take(W_node, nodes[part], axis=0), np.take(v, pairs[part], axis=0))
@@ -350,7 +357,7 @@ def hs_update(W_in, W_node, centers, contexts, codes, points, lr):
     W_node[node_ids] -= S @ v
     present = np.bincount(centers, minlength=len(W_in)) > 0
     center_ids = np.flatnonzero(present)
-    S = sparse.csc_matrix((np.ones(B), (np.cumsum(present) - 1)[centers], np.arange(B + 1)),
+    S = sparse.csc_matrix((np.ones(B, dtype=step_v.dtype), (np.cumsum(present) - 1)[centers], np.arange(B + 1)),
                           shape=(len(center_ids), B))
     W_in[center_ids] -= S @ step_v
     return pair_losses
