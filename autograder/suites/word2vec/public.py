@@ -823,8 +823,10 @@ def cbow_repeated_batches():
 @suite.check("cbow_update/values", points=2)
 def cbow_values(ctx):
     """W_in, W_out and the losses after one step as PyTorch computes them, on batches of distinct
-    words with windows padded at the ends of a sequence."""
-    for seed, (V, d, B, C, K, padded, lr) in enumerate(((60, 6, 4, 4, 5, 2, 0.2), (40, 3, 3, 6, 2, 3, 0.5))):
+    words with windows padded at the ends of a sequence, and on one with no negatives (K = 0: the
+    notebook's CBOW with the hierarchical softmax steps so)."""
+    for seed, (V, d, B, C, K, padded, lr) in enumerate(((60, 6, 4, 4, 5, 2, 0.2), (40, 3, 3, 6, 2, 3, 0.5),
+                                                        (30, 4, 3, 4, 0, 1, 0.4))):
         args = cbow_distinct_batch(30 + seed, V, d, B, C, K, padded)
         with case(f"V={V}, d={d}, B={B}, window={C // 2}, K={K}, lr={lr}, every word once, {padded} rows padded"):
             expect_cbow_update(ctx.student, *args, lr)
