@@ -25,11 +25,11 @@ PURITY_MARGIN = 0.05
 
 def sequences(seed: int, long: int, windows: int) -> list[tuple[np.ndarray, int]]:
     """(tokens, window): a sequence of ``long`` tokens of a 30-word vocabulary with windows 1 to
-    ``windows``, then 300 random sequences of 0 to 15 tokens of 8 words with windows 1 to 5."""
+    ``windows``, then 100 random sequences of 0 to 15 tokens of 8 words with windows 1 to 5."""
     rng = np.random.default_rng(seed)
     tokens = rng.integers(0, 30, size=long)
     rows = [(tokens, window) for window in range(1, windows + 1)]
-    return rows + [(rng.integers(0, 8, size=int(rng.integers(0, 16))), int(rng.integers(1, 6))) for _ in range(300)]
+    return rows + [(rng.integers(0, 8, size=int(rng.integers(0, 16))), int(rng.integers(1, 6))) for _ in range(100)]
 
 
 def label(tokens: np.ndarray, window: int) -> str:
@@ -45,7 +45,7 @@ def reference_values(ctx, function: str, rows: list) -> list:
 
 @suite.check("skipgram_pairs/vs_reference", points=1, reference=True)
 def pairs_vs_reference(ctx):
-    """A longer sequence (500 tokens of a 30-word vocabulary) with windows 1 to 6, and 300 random
+    """A longer sequence (500 tokens of a 30-word vocabulary) with windows 1 to 6, and 100 random
     short sequences (0 to 15 tokens, windows 1 to 5): the reference's pairs."""
     rows = sequences(20, 500, 6)
     mine = DoorFunction(ctx.student, call_pairs).many(rows)
@@ -99,7 +99,7 @@ def topics_vs_reference(ctx):
 
 @suite.check("cbow_windows/vs_reference", points=1, reference=True)
 def windows_vs_reference(ctx):
-    """A longer sequence (300 tokens of a 30-word vocabulary) with windows 1 to 6, and 300 random
+    """A longer sequence (300 tokens of a 30-word vocabulary) with windows 1 to 6, and 100 random
     short sequences (0 to 15 tokens, windows 1 to 5): the reference's windows."""
     rows = sequences(40, 300, 6)
     mine = DoorFunction(ctx.student, call_windows).many(rows)
