@@ -19,7 +19,6 @@ Tokens are integer word ids in [0, V).
 """
 
 import heapq
-import operator
 
 import numpy as np
 from scipy import sparse
@@ -324,12 +323,12 @@ def hs_update(W_in, W_node, centers, contexts, codes, points, lr):
     # The paths of the batch's distinct context words, laid end to end, then one run per pair.
     used = np.bincount(contexts, minlength=len(codes)) > 0
     words, which = np.flatnonzero(used), (np.cumsum(used) - 1)[contexts]
-    pick = operator.itemgetter(*words.tolist()) if len(words) > 1 else lambda table: (table[words[0]],)
-    word_codes = pick(codes)
+    word_list = words.tolist()
+    word_codes = [codes[w] for w in word_list]
     word_lengths = np.fromiter(map(len, word_codes), dtype=np.int64, count=len(words))
     word_starts = np.cumsum(word_lengths) - word_lengths
     all_codes = np.concatenate(word_codes)
-    all_points = np.concatenate(pick(points))
+    all_points = np.concatenate([points[w] for w in word_list])
     lengths = word_lengths[which]
     columns = np.r_[0, np.cumsum(lengths)]  # pair b's entries: columns[b]:columns[b + 1]
     at = np.arange(columns[-1]) + np.repeat(word_starts[which] - columns[:-1], lengths)
