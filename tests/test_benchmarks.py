@@ -16,6 +16,9 @@ def test_benchmarks_run_and_report_blas_and_ratios():
     assert "residual block (notes 3.8)" in proc.stdout and "(goal <= 2.5x:" in proc.stdout
     assert "torch.nn.LSTMCell" in proc.stdout
     assert "gensim Word2Vec(sg=1, negative=5, workers=1)" in proc.stdout and "pairs/s" in proc.stdout
+    assert "gensim Word2Vec(sg=0, cbow_mean=1, negative=5, workers=1)" in proc.stdout and "windows/s" in proc.stdout
+    assert "gensim Word2Vec(sg=1, hs=1, negative=0, workers=1)" in proc.stdout
+    assert proc.stdout.count("(goal >= 0.25:") == 3
     assert "the five slowest checks:" in proc.stdout and "full submissions:" in proc.stdout
 
 

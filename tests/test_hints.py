@@ -96,6 +96,13 @@ KNOWN_ANSWERS = {
         "np.add.at(W, idx, -lr * g)",
         "-np.logaddexp(0, -x)",
         "counts ** 0.75 / np.sum(counts ** 0.75)",
+        "np.where(valid, contexts, 0)",  # CBOW: padding out of the mean, each word its share of dL/dh
+        "h.sum(axis=1) / counts",
+        "dh / counts",
+        "1 - 2 * codes[o]",  # the hierarchical softmax's signs, the paths read from the root
+        "1.0 - 2.0 * codes",
+        "codes[::-1]",
+        "np.add.at(W_node, nodes, -lr * g)",
     ],
     "gan": [
         "D(fake.detach())",
@@ -238,14 +245,21 @@ def parse_code(code: str) -> ast.stmt | None:
     return body[0] if len(body) == 1 else None
 
 
+# A size or a conversion of plain names (``len(centers)``, ``float(reg)``) tells nothing.
+PLAIN_BUILTINS = frozenset({"len", "int", "float", "bool", "str"})
+
+
 def is_plain(node: ast.AST) -> bool:
-    """Names, attributes, constants and tuples of them: nothing a hint could hand over."""
+    """Names, attributes, constants, tuples of them and a size or conversion of them: nothing a
+    hint could hand over."""
     if isinstance(node, (ast.Name, ast.Constant)):
         return True
     if isinstance(node, ast.Attribute):
         return is_plain(node.value)
     if isinstance(node, ast.Tuple):
         return all(is_plain(element) for element in node.elts)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in PLAIN_BUILTINS:
+        return not node.keywords and all(is_plain(argument) for argument in node.args)
     return False
 
 
@@ -414,6 +428,7 @@ def test_the_reference_lines_are_read():
     assert "X.T @ coefficients / N + 2.0 * reg * W" in codes  # ... and its right-hand side
     assert "np.maximum(sq, 0.0, out=sq)" in codes  # knn's clip
     assert "return x" not in codes and "x = cache" not in codes  # trivial lines are left out
+    assert "len(centers)" not in codes and "float(reg)" not in codes  # a size or conversion of names too
 
 
 def test_known_answers_parse():

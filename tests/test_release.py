@@ -30,10 +30,10 @@ def test_committed_stubs_match_the_generator():
 
 
 def test_committed_oracle_data_matches_the_oracles():
-    """The GAN's public checks compare with numbers its instructor-only oracle computed; the
-    committed file must be what the oracle computes now."""
+    """The GAN's and word2vec's public checks compare with numbers their instructor-only oracles
+    computed; the committed files must be what the oracles compute now."""
     assert oracle_data_drift() == [], "run `python -m autograder stubs` (or `bash dev.sh stubs`)"
-    assert "gan" in oracle_data()
+    assert {"gan", "word2vec"} <= set(oracle_data())
 
 
 def test_oracle_data_drift_is_detected(tmp_path, monkeypatch):
@@ -45,7 +45,9 @@ def test_oracle_data_drift_is_detected(tmp_path, monkeypatch):
     key = next(iter(values))
     values[key] = values[key] + 1e-6
     np.savez(tmp_path / "expected.npz", **values)
-    monkeypatch.setattr(release, "oracle_data_path", lambda name: tmp_path / "expected.npz")
+    committed = release.oracle_data_path
+    monkeypatch.setattr(release, "oracle_data_path",
+                        lambda name: tmp_path / "expected.npz" if name == "gan" else committed(name))
     assert release.oracle_data_drift() == ["gan: expected.npz differs"]
 
 
@@ -171,6 +173,7 @@ def hidden_modules() -> list[Path]:
 def test_bundle_holds_no_hidden_check(bundle):
     texts = bundle_texts(bundle)
     assert not list(bundle.rglob("*hidden*")) and not list(bundle.rglob("solutions"))
+    assert not list(bundle.rglob("oracle.py")), "the instructors' oracles hold the answers; their numbers ship instead"
     public = "\n".join(p.read_text() for p in (ROOT / "autograder").rglob("*.py") if p not in hidden_modules())
     public_lines = {line.strip() for line in public.splitlines()}
     names = [c.name for a in ASSIGNMENTS for c in load_suite(a).checks() if c.hidden]

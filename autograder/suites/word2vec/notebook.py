@@ -1,12 +1,12 @@
 """The word2vec notebook's text and experiment (lecture notes 4.3)."""
 
-TITLE = "word2vec: skip-gram with negative sampling"
+TITLE = "word2vec: skip-gram and CBOW, negative sampling and the hierarchical softmax"
 
 INTRO = r"""
 # word2vec by hand
 
-*Lecture notes, chapter 4.3: words as vectors, training pairs from a sliding window, skip-gram,
-and negative sampling.*
+*Lecture notes, chapter 4.3: words as vectors, training pairs from a sliding window, skip-gram
+and CBOW, negative sampling and the hierarchical softmax.*
 
 ## Words as vectors
 
@@ -54,6 +54,41 @@ $$\frac{\partial L}{\partial v_c} = (\sigma(u_o \cdot v_c) - 1)\, u_o + \sum_k \
   faster equivalents), and every gradient must come from the parameters as they were before
   the step.
 
+## CBOW: the context predicts the word
+
+The notes' first picture slides a window and asks the model to fill in the blank: the words
+around a position predict the word at it. This is **CBOW** (continuous bag of words), the mirror
+image of skip-gram. For "the cat sat on the mat" and a window of 2, the centre "sat" is predicted
+from the **mean** of the vectors of "the", "cat", "on", "the":
+
+$$h = \frac{1}{|C|}\sum_{w \in C} v_w,\qquad
+L = -\log \sigma(u_c \cdot h) - \sum_{k=1}^{K} \log \sigma(-u_k \cdot h),$$
+
+with negative sampling as before (again $K = 5$ negatives). One training example per position
+instead of one per pair: CBOW is faster, skip-gram better with rare words. Near the ends of a
+sentence the window is shorter: the missing words are padding, marked $-1$, and the mean is over
+the words that are there. Since $h$ is a mean, each of the $|C|$ context words receives
+$\frac{1}{|C|}\frac{\partial L}{\partial h}$.
+
+## The hierarchical softmax: a binary tree over the vocabulary
+
+The notes' other way around the softmax over $V$ words: instead of asking "which of the $V$
+words is it?", ask a chain of yes/no questions, "is the word in the first 5000? if so, is it in
+the first 2500? ..." — a binary tree whose leaves are the words. Each inner node $n$ has a
+vector $W_{node}[n]$ and answers its question with a logistic regression on the centre's vector;
+the probability of a word is the product of the probabilities of the branches on the path from
+the root to its leaf:
+
+$$P(o \mid c) = \prod_{(n, b) \in \text{path}(o)} \sigma(s_b\, W_{node}[n] \cdot v_c),\qquad
+s_b = +1 \text{ for bit } b = 0,\ -1 \text{ for } b = 1,$$
+
+so $L = -\sum_{(n, b)} \log \sigma(s_b\, W_{node}[n] \cdot v_c)$. Since
+$\sigma(x) + \sigma(-x) = 1$ at every node, the probabilities of all $V$ words add up to 1: a
+softmax, at the cost of the depth of the tree ($\log_2 V$ dot products) instead of $V$.
+
+Which tree? word2vec uses the **Huffman tree** of the word counts: repeatedly merge the two least
+frequent nodes into one. Frequent words get short paths, so that the average cost per training
+pair, $\sum_w \text{count}_w L_w$, is as small as any binary tree allows.
 Implement the functions in order; each test cell checks its function.
 """
 
@@ -88,28 +123,67 @@ All B pairs at once: gather the rows (copies), compute every score and every gra
 update `W_in` and `W_out` **in place**, with each repeated word receiving the sum of its
 gradients. This is the inner loop of training: the benchmark compares it with gensim's C code.
 """,
+    "cbow_windows": r"""
+## 5. CBOW's windows
+
+One row per position: the $2w$ words at offsets $-w, \dots, -1, 1, \dots, w$, with $-1$ where the
+window runs past either end. A position with no other word around it (a sequence of one token)
+gives no row.
+""",
+    "cbow_update": r"""
+## 6. One SGD step of CBOW with negative sampling
+
+As `sgns_update`, with $h$ (the mean of a window's context vectors) in place of $v_c$. Padding
+($-1$) is not a word: leave it out of the mean and out of the update. The same word may occur
+twice in one window; its gradients add up like any other repeat.
+""",
+    "huffman_codes": r"""
+## 7. The Huffman tree
+
+Keep the nodes in a priority queue (`heapq`) keyed by their counts; merge the two smallest into a
+new inner node until one is left (the root). Then read each word's path **from the root down**:
+the branch bits in `codes[w]`, the inner nodes in `points[w]` (numbered $0, \dots, V-2$). Ties
+may be broken either way: the check judges the tree by its properties (prefix-free, one tree,
+optimal cost).
+""",
+    "hs_update": r"""
+## 8. One SGD step of skip-gram with the hierarchical softmax
+
+For each pair $(c, o)$ walk the path of the context word $o$: at node $n$ with bit $b$ the loss
+is $\log(1 + e^{-s_b x})$ with $x = W_{node}[n] \cdot v_c$. Lay the batch's paths end to end (one
+entry per (pair, node)) and everything is vectorised, as in `sgns_update`; the root is on every
+path, so repeated rows of `W_node` are the rule here, not the exception.
+""",
 }
 
 EXPERIMENT = [
     ("markdown", r"""
-## 5. Experiment: word vectors from a real corpus, next to gensim's
+## 9. Experiment: the four word2vec models on a real corpus, next to gensim's
 
 The Lee corpus ships with gensim (`gensim.test.utils.datapath("lee_background.cor")`): 300
-Australian news articles, about 58 000 words. We train skip-gram with your functions (window 5,
-5 negatives, $d = 100$, 10 epochs, frequent words subsampled and the learning rate decaying from
-0.025, as gensim does) and gensim's own `Word2Vec(sg=1, negative=5)` with the same settings. Then
-we compare nearest neighbours, the Spearman correlation with human similarity judgements of the
-WordSim-353 pairs that occur in the corpus (`wordsim353.tsv`, also shipped with gensim), and
-draw the most frequent words in two dimensions.
+Australian news articles, about 58 000 words. We train the four combinations — skip-gram or
+CBOW, negative sampling ($K = 5$) or the hierarchical softmax — with your functions (window 5,
+$d = 50$, 4 epochs, frequent words subsampled and the learning rate decaying linearly, as gensim
+does) and gensim's own `Word2Vec` with the same settings (one worker). For each we time an epoch,
+follow the mean loss per training example, list the nearest neighbours of a few words, and
+compute the Spearman correlation with human similarity judgements of the WordSim-353 pairs that
+occur in the corpus (`wordsim353.tsv`, also shipped with gensim).
 
-This cell needs gensim (`pip install gensim`); nothing is downloaded.
+The contract's `hs_update` is skip-gram's; CBOW with the hierarchical softmax (`cbow_hs_step`)
+runs it on a table of the batch's window means $h$ (row $b$ predicts centre $b$), and your
+`cbow_update` does CBOW's part. A CBOW step with no negatives and a centre vector $u = 0$ has
+$\sigma(u \cdot h) = 1/2$: it moves $u$ by $\frac{\text{lr}}{2} h$ and the context vectors not at
+all, so with lr $= 2$ it reads the means $h$. The same step on context vectors that are all zero
+($h = 0$) moves each context word of a window by $u / |C|$: with $u$ = the change of $h$, it gives
+each word its share.
+
+This cell needs gensim (`pip install gensim`); nothing is downloaded. It takes about 20 seconds.
 """),
     ("code", r"""
 import time
 
 import matplotlib.pyplot as plt
 from gensim.models import Word2Vec
-from gensim.parsing.preprocessing import STOPWORDS
 from gensim.test.utils import datapath
 from gensim.utils import simple_preprocess
 from scipy.stats import spearmanr
@@ -123,88 +197,132 @@ for text in texts:
 vocabulary = sorted((w for w in frequency if frequency[w] >= 5), key=lambda w: (-frequency[w], w))
 word_id = {w: i for i, w in enumerate(vocabulary)}
 word_counts = np.array([frequency[w] for w in vocabulary], dtype=np.float64)
-documents = [np.array([word_id[w] for w in text if w in word_id]) for text in texts]
-V, DIM, NEG, WINDOW, EPOCHS, BATCH, LR = len(vocabulary), 100, 5, 5, 10, 1024, 0.025
+documents = [np.array([word_id[w] for w in text if w in word_id], dtype=np.int64) for text in texts]
+V, DIM, NEG, WINDOW, EPOCHS, BATCH = len(vocabulary), 50, 5, 5, 4, 1024
+LR = {"skip-gram": 0.025, "CBOW": 0.1}  # CBOW's W_in gets 1/|C| of dL/dh per word (gensim gives each all of it)
 print(f"{len(texts)} articles, {int(word_counts.sum())} words kept, vocabulary of {V} words (5 occurrences or more)")
 
-rng = np.random.default_rng(0)
-embeddings_in = (rng.random((V, DIM)) - 0.5) / DIM
-embeddings_out = np.zeros((V, DIM))
 cumulative = np.cumsum(negative_sampling_probs(word_counts))
+codes, points = huffman_codes(word_counts)
 threshold = 1e-3 * word_counts.sum()  # gensim's sample=1e-3: keep a word with this probability
 keep = np.minimum(1.0, (np.sqrt(word_counts / threshold) + 1) * threshold / word_counts)
-started, pair_count, epoch_losses = time.perf_counter(), 0, []
-for epoch in range(EPOCHS):
-    kept = [doc[rng.random(len(doc)) < keep[doc]] for doc in documents]
-    pair_lists = [skipgram_pairs(doc, WINDOW) for doc in kept]
-    all_centers = np.concatenate([p[0] for p in pair_lists])
-    all_contexts = np.concatenate([p[1] for p in pair_lists])
-    shuffle = rng.permutation(len(all_centers))
-    all_centers, all_contexts = all_centers[shuffle], all_contexts[shuffle]
-    batch_losses = []
-    for start in range(0, len(all_centers), BATCH):
-        progress = (epoch + start / len(all_centers)) / EPOCHS
-        chosen = slice(start, start + BATCH)
-        drawn = np.searchsorted(cumulative, rng.random((len(all_centers[chosen]), NEG)))
-        drawn = np.minimum(drawn, V - 1)
-        batch_losses.append(sgns_update(embeddings_in, embeddings_out, all_centers[chosen], all_contexts[chosen],
-                                        drawn, LR * max(1e-4, 1 - progress)).mean())
-    pair_count += len(all_centers)
-    epoch_losses.append(np.mean(batch_losses))
-ours_seconds = time.perf_counter() - started
-print(f"your functions: {ours_seconds:.1f} s, {pair_count / ours_seconds:,.0f} pairs/s")
-
-started = time.perf_counter()
-reference = Word2Vec(texts, vector_size=DIM, sg=1, negative=NEG, window=WINDOW, min_count=5, epochs=EPOCHS,
-                     workers=1, seed=0)
-print(f"gensim Word2Vec(sg=1, negative=5), 1 worker: {time.perf_counter() - started:.1f} s")
-
-unit = embeddings_in / np.linalg.norm(embeddings_in, axis=1, keepdims=True)
 
 
-def neighbours(word, n=5):
-    similarity = unit @ unit[word_id[word]]
-    return [vocabulary[i] for i in np.argsort(-similarity)[1:n + 1]]
+def cbow_hs_step(W_in, W_node, contexts, centers, lr):
+    # CBOW with the hierarchical softmax, from your cbow_update and hs_update; the losses (B,) before the step
+    rows, no_negatives = np.arange(len(centers)), np.zeros((len(centers), 0), dtype=np.int64)
+    # 1. the windows' means h: with zero centre vectors and lr = 2, cbow_update moves centre row b by h_b (W_in by 0)
+    h = np.zeros((len(centers), W_in.shape[1]))
+    cbow_update(W_in, h, contexts, rows, no_negatives, 2.0)
+    # 2. the hierarchical softmax's step on the table of means: row b predicts centre word b
+    moved = h.copy()
+    losses = hs_update(moved, W_node, rows, centers, codes, points, lr)
+    # 3. each context word its share of the change of h: on zero context vectors (h = 0) with lr = 2,
+    #    cbow_update moves every word of window b by (its row of moved - h) / (the number of words in window b)
+    shares = np.zeros_like(W_in)
+    cbow_update(shares, moved - h, contexts, rows, no_negatives, 2.0)
+    W_in += shares
+    return losses
 
 
-print()
-print(f"{'word':12s} {'nearest with your functions':48s} nearest with gensim")
-for word in ["government", "police", "afghanistan", "fire", "president", "australia", "bush"]:
-    print(f"{word:12s} {', '.join(neighbours(word)):48s} {', '.join(w for w, _ in reference.wv.most_similar(word, topn=5))}")
+def train(architecture, softmax, seed=0):
+    # W_in after EPOCHS epochs of your functions, the seconds of each epoch and its mean loss per example
+    rng = np.random.default_rng(seed)
+    W_in = (rng.random((V, DIM)) - 0.5) / DIM
+    W_out = np.zeros((V, DIM) if softmax == "negative sampling" else (V - 1, DIM))
+    seconds, epoch_losses = [], []
+    for epoch in range(EPOCHS):
+        started = time.perf_counter()
+        kept = [doc[rng.random(len(doc)) < keep[doc]] for doc in documents]
+        if architecture == "CBOW":
+            made = [cbow_windows(doc, WINDOW) for doc in kept]  # (contexts, centres)
+        else:
+            made = [skipgram_pairs(doc, WINDOW) for doc in kept]  # (centres, contexts)
+        first, second = np.concatenate([m[0] for m in made]), np.concatenate([m[1] for m in made])
+        shuffle = rng.permutation(len(first))
+        first, second = first[shuffle], second[shuffle]
+        losses = []
+        for start in range(0, len(first), BATCH):
+            lr = LR[architecture] * max(1e-4, 1 - (epoch + start / len(first)) / EPOCHS)
+            a, b = first[start:start + BATCH], second[start:start + BATCH]
+            if softmax == "hierarchical softmax" and architecture == "skip-gram":
+                losses.append(hs_update(W_in, W_out, a, b, codes, points, lr))
+                continue
+            if softmax == "hierarchical softmax":
+                losses.append(cbow_hs_step(W_in, W_out, a, b, lr))
+                continue
+            drawn = np.minimum(np.searchsorted(cumulative, rng.random((len(a), NEG))), V - 1)
+            update = cbow_update if architecture == "CBOW" else sgns_update
+            losses.append(update(W_in, W_out, a, b, drawn, lr))
+        seconds.append(time.perf_counter() - started)
+        epoch_losses.append(np.concatenate(losses).mean())
+    return W_in, seconds, epoch_losses
+
 
 with open(datapath("wordsim353.tsv"), encoding="utf8") as judgements:
     rows = [line.rstrip("\n").split("\t") for line in judgements if not line.startswith("#")]
 rows = [(a.lower(), b.lower(), float(score)) for a, b, score in rows if a.lower() in word_id and b.lower() in word_id]
 human = [score for _, _, score in rows]
-ours_similarity = [unit[word_id[a]] @ unit[word_id[b]] for a, b, _ in rows]
-gensim_similarity = [reference.wv.similarity(a, b) for a, b, _ in rows]
-print()
-print(f"WordSim-353, the {len(rows)} pairs in the vocabulary: Spearman correlation with the human scores "
-      f"{spearmanr(ours_similarity, human)[0]:.3f} (your functions), {spearmanr(gensim_similarity, human)[0]:.3f} (gensim)")
+WORDS = ["government", "police", "afghanistan", "fire", "president"]
+results = {}
+for architecture in ("skip-gram", "CBOW"):
+    for softmax in ("negative sampling", "hierarchical softmax"):
+        W_in, seconds, epoch_losses = train(architecture, softmax)
+        started = time.perf_counter()
+        theirs = Word2Vec(texts, vector_size=DIM, sg=int(architecture == "skip-gram"), cbow_mean=1,
+                          hs=int(softmax == "hierarchical softmax"), negative=NEG if softmax == "negative sampling" else 0,
+                          window=WINDOW, min_count=5, epochs=EPOCHS, workers=1, seed=0)
+        gensim_seconds = (time.perf_counter() - started) / EPOCHS
+        unit = W_in / np.linalg.norm(W_in, axis=1, keepdims=True)
+        neighbours = {w: [vocabulary[i] for i in np.argsort(-(unit @ unit[word_id[w]]))[1:5]] for w in WORDS}
+        ours_rho = spearmanr([unit[word_id[a]] @ unit[word_id[b]] for a, b, _ in rows], human)[0]
+        theirs_rho = spearmanr([theirs.wv.similarity(a, b) for a, b, _ in rows], human)[0]
+        results[architecture, softmax] = dict(seconds=np.mean(seconds), gensim_seconds=gensim_seconds,
+                                              losses=epoch_losses, neighbours=neighbours, rho=(ours_rho, theirs_rho),
+                                              gensim_neighbours={w: [x for x, _ in theirs.wv.most_similar(w, topn=4)]
+                                                                 for w in WORDS})
 
-shown = [w for w in vocabulary if w not in STOPWORDS][:40]
-fig, axes = plt.subplots(1, 3, figsize=(17, 5.2))
-axes[0].plot(np.arange(1, EPOCHS + 1), epoch_losses, marker="o")
-axes[0].set_xlabel("epoch")
-axes[0].set_title("mean loss per pair (your sgns_update)")
-for ax, (title, vectors) in zip(axes[1:], [("your functions", embeddings_in[[word_id[w] for w in shown]]),
-                                           ("gensim", reference.wv[shown])]):
-    centred = vectors - vectors.mean(axis=0)
-    projection = centred @ np.linalg.svd(centred, full_matrices=False)[2][:2].T  # the first two principal axes
-    ax.scatter(projection[:, 0], projection[:, 1], s=8)
-    for (x, y), word in zip(projection, shown):
-        ax.annotate(word, (x, y), fontsize=8)
-    ax.set_title(f"40 most frequent non-stopwords, {title} (PCA)")
+print(f"\n{'model':42s} {'s/epoch yours':>14s} {'s/epoch gensim':>15s} {'WordSim rho yours':>18s} {'gensim':>7s}")
+for (architecture, softmax), r in results.items():
+    print(f"{architecture + ' + ' + softmax:42s} {r['seconds']:14.2f} {r['gensim_seconds']:15.2f} "
+          f"{r['rho'][0]:18.3f} {r['rho'][1]:7.3f}")
+for word in WORDS:
+    print(f"\n{word}:")
+    for (architecture, softmax), r in results.items():
+        print(f"  {architecture + ' + ' + softmax:38s} yours: {', '.join(r['neighbours'][word]):42s} "
+              f"gensim: {', '.join(r['gensim_neighbours'][word])}")
+
+lengths = np.array([len(c) for c in codes])
+fig, axes = plt.subplots(1, 3, figsize=(17, 4.8))
+for ax, softmax in zip(axes[:2], ("negative sampling", "hierarchical softmax")):
+    for architecture in ("skip-gram", "CBOW"):
+        ax.plot(np.arange(1, EPOCHS + 1), results[architecture, softmax]["losses"], marker="o", label=architecture)
+    ax.set_xlabel("epoch")
+    ax.set_title(f"mean loss per example, {softmax}")
+    ax.legend()
+axes[2].scatter(word_counts, lengths, s=6, alpha=0.5, label="your huffman_codes")
+shown = np.geomspace(word_counts.min(), word_counts.max(), 50)
+axes[2].plot(shown, np.log2(word_counts.sum() / shown), color="C1", label="log2(total / count), the ideal length")
+axes[2].set_xscale("log")
+axes[2].set_xlabel("word count (log scale)")
+axes[2].set_ylabel("code length (branches below the root)")
+axes[2].set_title(f"Huffman code length: mean {np.sum(word_counts * lengths) / word_counts.sum():.2f} per word, "
+                  f"log2 V = {np.log2(V):.1f}")
+axes[2].legend()
 plt.tight_layout()
 plt.show()
 """),
     ("markdown", r"""
 A corpus of 58 000 words is small for word2vec (gensim's own tests use it as a smoke test), so
-the neighbours are topical rather than synonyms ("afghanistan" sits with "taliban",
-"president" with "bush"), and the two trainings find many of the same neighbours and much the
-same picture. Only about 60 WordSim-353 pairs have both words in
-the vocabulary, so the correlations are small and noisy for both; a corpus of a billion words
-brings them to about 0.7. Your `sgns_update` is the whole of your model's learning: the pairs
-and the negatives are drawn outside it, exactly as in gensim's C loop.
+the neighbours are topical rather than synonyms ("afghanistan" sits with "taliban", "president"
+with "bush"), and your trainings and gensim's find many of the same neighbours. Only about 60
+WordSim-353 pairs have both words in the vocabulary, so the correlations are small and noisy for
+every model; a corpus of a billion words brings them to about 0.7.
+
+The Huffman plot shows why the hierarchical softmax is cheap: a word's code is about
+$\log_2(\text{total} / \text{count})$ branches long, its ideal length in bits, so frequent words —
+most of the training pairs — cost a handful of dot products, and the mean over the corpus is
+below $\log_2 V$. CBOW makes one example per position instead of one per (centre, context) pair,
+so its epochs are several times faster than skip-gram's.
 """),
 ]
