@@ -243,11 +243,17 @@ def test_a_rerun_regrades_a_flat_or_nested_submission_that_changed(tmp_path):
 # --- one batch at a time, and a regrade that resumes ---------------------------------------------
 
 
+def _as_from_a_terminal():
+    """Ctrl-C's default action, as a terminal's job has it: a test run started in the background
+    by a non-interactive shell inherits SIGINT ignored, which Python (rightly) keeps ignoring."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_batch(root, out, *extra):
     """grade-batch in the background, in a session of its own (as a terminal runs it)."""
     return subprocess.Popen([sys.executable, "-m", "autograder", "grade-batch", str(root), "--out", str(out),
                              "--timeout", "2", *extra], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+                            text=True, start_new_session=True, preexec_fn=_as_from_a_terminal)
 
 
 def meta_times(folder):
