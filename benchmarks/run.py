@@ -30,8 +30,8 @@ QUICK = {"knn_distances": {"repeats": 1, "N": 50, "M": 200, "D": 64},
                          "residual_shapes": [((2, 3, 8, 8), 3)]},
          "lstm_step": {"rounds": 1, "N": 4, "D": 8, "H": 16, "settle": 0.0},
          "word2vec_update": {"epochs": 1, "articles": 10},
-         "batch_grading": {"count": 3, "notebooks": 2},
-         "full_grade": {"repeats": 0, "batch": 1}}
+         "batch_grading": {"count": 2, "notebooks": 1},
+         "full_grade": {"repeats": 0, "batch": 0}}
 
 
 def main(argv=None) -> int:
