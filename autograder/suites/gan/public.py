@@ -20,7 +20,7 @@ import numpy as np
 from ...core.checks import Suite
 from ...core.door import Build, Handle, StudentProblem
 from ...core.gradcheck import DoorFunction, expect_gradient
-from ...core.memo import once
+from ...core.memo import shipped_numbers
 from ...core.tolerances import TOLERANCES
 from ...core.verdicts import (
     CheckFailure,
@@ -73,12 +73,6 @@ def build(door, kind: str, *args):
 # by the instructor's oracle (suites/gan/oracle.py, which is not given to students: a PyTorch
 # oracle for PyTorch functions would be their solution) and shipped as numbers.
 EXPECTED = Path(__file__).with_name("expected.npz")
-
-
-@once
-def expected_data() -> dict[str, np.ndarray]:
-    with np.load(EXPECTED) as data:
-        return {key: data[key] for key in data.files}
 
 
 def loss_key(function: str, case_index: int) -> str:
@@ -202,7 +196,7 @@ def student_loss(door, function: str, arrays):
 def expect_loss(door, function: str, key: str, arrays, names) -> None:
     """The student's loss and its gradients against the precomputed ones under ``key``."""
     value, gradients = student_loss(door, function, arrays)
-    data = expected_data()
+    data = shipped_numbers(EXPECTED)
     want, want_grads = data[f"{key}/value"], [data[f"{key}/grad/{i}"] for i in range(len(arrays))]
     mistakes = {"swapped": SWAPPED_HINT, "saturating": SATURATING_HINT, "after_sigmoid": SIGMOID_HINT}
     if function == "generator_loss":
@@ -300,7 +294,7 @@ def expected_trajectory(players: Players, calls: int, mistake: str | None, stale
     """[(d_loss, g_loss, G's parameters, D's parameters)] after each call of the contract's step
     (or of ``mistake``'s) on ``players``, as the instructor's oracle computed them."""
     key = trajectory_key(players, calls, mistake, stale)
-    data = expected_data()
+    data = shipped_numbers(EXPECTED)
     if f"{key}/1/d_loss" not in data:
         raise KeyError(f"no precomputed trajectory {key}: run `python -m autograder stubs`")
     G_count, D_count = 2 * (len(players.G_sizes) - 1), 2 * (len(players.D_sizes) - 1)  # weight and bias per layer

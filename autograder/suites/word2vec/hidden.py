@@ -38,22 +38,22 @@ def label(tokens: np.ndarray, window: int) -> str:
     return f"window={window}, tokens={tokens.tolist()}"
 
 
-def reference_values(ctx, function: str, rows: list) -> list:
-    """The reference's values of ``function`` on every row, in one request."""
-    return DoorFunction(ctx.reference, lambda through, *args: through.call(function, *args).value).many(rows)
+def expect_as_reference(ctx, function: str, call, rows: list, names: tuple[str, str]) -> None:
+    """``function`` (called through ``call``, which checks its two returned arrays, ``names``) on
+    every (tokens, window) row equals the reference's; one request for each side."""
+    mine = DoorFunction(ctx.student, call).many(rows)
+    theirs = DoorFunction(ctx.reference, lambda through, *args: through.call(function, *args).value).many(rows)
+    for (tokens, window), got, want in zip(rows, mine, theirs):
+        with case(label(tokens, window)):
+            for name, a, b in zip(names, got, want):
+                expect_equal(a, b, name, function, source="the reference")
 
 
 @suite.check("skipgram_pairs/vs_reference", points=1, reference=True)
 def pairs_vs_reference(ctx):
     """A longer sequence (500 tokens of a 30-word vocabulary) with windows 1 to 6, and 100 random
     short sequences (0 to 15 tokens, windows 1 to 5): the reference's pairs."""
-    rows = sequences(20, 500, 6)
-    mine = DoorFunction(ctx.student, call_pairs).many(rows)
-    for (tokens, window), (centers, contexts), (want_c, want_o) in zip(rows, mine,
-                                                                       reference_values(ctx, "skipgram_pairs", rows)):
-        with case(label(tokens, window)):
-            expect_equal(centers, want_c, "centers", "skipgram_pairs", source="the reference")
-            expect_equal(contexts, want_o, "contexts", "skipgram_pairs", source="the reference")
+    expect_as_reference(ctx, "skipgram_pairs", call_pairs, sequences(20, 500, 6), ("centers", "contexts"))
 
 
 @suite.check("sgns_loss/vs_reference", points=1, reference=True)
@@ -101,13 +101,7 @@ def topics_vs_reference(ctx):
 def windows_vs_reference(ctx):
     """A longer sequence (300 tokens of a 30-word vocabulary) with windows 1 to 6, and 100 random
     short sequences (0 to 15 tokens, windows 1 to 5): the reference's windows."""
-    rows = sequences(40, 300, 6)
-    mine = DoorFunction(ctx.student, call_windows).many(rows)
-    for (tokens, window), (contexts, centers), (want_x, want_c) in zip(rows, mine,
-                                                                       reference_values(ctx, "cbow_windows", rows)):
-        with case(label(tokens, window)):
-            expect_equal(contexts, want_x, "contexts", "cbow_windows", source="the reference")
-            expect_equal(centers, want_c, "centers", "cbow_windows", source="the reference")
+    expect_as_reference(ctx, "cbow_windows", call_windows, sequences(40, 300, 6), ("contexts", "centers"))
 
 
 @suite.check("cbow_update/vs_reference", points=1, reference=True)

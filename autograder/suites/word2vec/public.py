@@ -30,7 +30,7 @@ import numpy as np
 from ...core.checks import Suite
 from ...core.door import Call, Made, argument_of
 from ...core.gradcheck import DoorFunction, expect_gradient
-from ...core.memo import once
+from ...core.memo import shipped_numbers
 from ...core.tolerances import TOLERANCES
 from ...core.verdicts import (
     CheckFailure,
@@ -558,19 +558,13 @@ def train_topics(door, seed: int) -> float:
 EXPECTED = Path(__file__).with_name("expected.npz")
 
 
-@once
-def expected_data() -> dict[str, np.ndarray]:
-    with np.load(EXPECTED) as data:
-        return {key: data[key] for key in data.files}
-
-
 def purity_key(training: str, seed: int) -> str:
     return f"purity/{training}/{seed}"
 
 
 def oracle_purity(training: str, seed: int = 0) -> float:
     """The purity the oracle's training ``training`` ("sgns", "cbow", "hs") reaches on ``seed``."""
-    return float(expected_data()[purity_key(training, seed)])
+    return float(shipped_numbers(EXPECTED)[purity_key(training, seed)])
 
 
 @suite.check("sgns_update/planted_topics", points=3)
