@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder grade | grade-batch | nbgrader-course | demo | stubs | bundle``.
+"""Command line: ``python -m autograder grade | grade-batch | nbgrader-course | demo | stubs | bundle | gradescope``.
 
 Exit status: 0 when grading completed, whatever the score; 2 when the grader could not run
 (bad arguments, a missing submission folder, missing reference or hidden checks).
@@ -227,6 +227,22 @@ def _cmd_bundle(args) -> int:
     return EXIT_OK
 
 
+def _cmd_gradescope(args) -> int:
+    from .gradescope import write_zip
+
+    if args.out.suffix != ".zip":
+        raise UsageError(f"{args.out}: the autograder is a .zip file (Gradescope takes nothing else)")
+    names = _chosen(args.assignment)
+    try:
+        files = write_zip(args.out, names, args.solutions)
+    except FileNotFoundError as error:
+        raise UsageError(str(error)) from None
+    print(f"wrote {args.out} ({len(files)} files) grading {', '.join(names)}: upload it as the autograder of a "
+          "Gradescope programming assignment (Ubuntu 22.04 or newer base image); students upload "
+          + " and ".join(f"{n}.py or {n}.ipynb" for n in names))
+    return EXIT_OK
+
+
 def _chosen(names) -> tuple[str, ...]:
     try:
         return chosen_assignments(names)
@@ -319,6 +335,14 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("out", type=Path, help="a new folder")
     b.add_argument("--assignment", action="append", metavar="NAME", help="include only this assignment (repeatable)")
     b.set_defaults(run=_cmd_bundle)
+
+    z = commands.add_parser("gradescope", help="write a Gradescope autograder zip (setup.sh, run_autograder, the "
+                                               "grader with its hidden checks and the reference)")
+    z.add_argument("out", type=Path, help="the zip to write (OUT.zip)")
+    z.add_argument("--assignment", action="append", metavar="NAME",
+                   help="an assignment it grades (repeatable; default all)")
+    z.add_argument("--solutions", type=Path, metavar="DIR", help="reference solutions (default: solutions/)")
+    z.set_defaults(run=_cmd_gradescope)
     return parser
 
 

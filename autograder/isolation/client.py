@@ -99,6 +99,15 @@ class Zygote:
         own start-up, and is waited for at the first spawn."""
         self.capabilities = sandbox.probe()
         self.scratch = Path(tempfile.mkdtemp(prefix="autograder-"))
+        # Workers run as another user when asked (AUTOGRADER_WORKER_USER, root only): they may
+        # pass through the scratch folder to their own, and list nothing in it.
+        try:
+            self.worker_user, self.worker_user_note = sandbox.worker_user()
+        except ValueError as error:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            raise IsolationError(str(error)) from None
+        if self.worker_user:
+            self.scratch.chmod(0o711)
         self.preload = tuple(preload)
         env = _clean_env()
         if self.preload:
@@ -167,6 +176,10 @@ class Zygote:
         parts.append(self.capabilities.describe_network(self.network_isolated))
         if self.pid_namespaces:
             parts.append("a PID namespace per worker")
+        if self.worker_user:
+            parts.append(f"workers as uid {self.worker_user[0]}")
+        elif self.worker_user_note:
+            parts.append(self.worker_user_note)
         return "; ".join(parts)
 
     def bury(self, cgroup: sandbox.PidsCgroup | None = None) -> None:
@@ -189,6 +202,8 @@ class Zygote:
             number = self._next
         workdir = self.scratch / f"{label}-{number}"
         workdir.mkdir(mode=0o700)
+        if self.worker_user:
+            sandbox.give_to(workdir, self.worker_user)
         return workdir, f"autograder-{os.getpid()}-{number}"
 
     def take_idle(self, label: str, module: Path) -> _Idle | None:
@@ -228,7 +243,7 @@ class Zygote:
         request = {
             "op": "spawn", "workdir": str(workdir), "module": str(module), "label": label, "seconds": seconds,
             "cgroup": cgroup, "pid_namespace": self.pid_namespaces,
-            "landlock": self.capabilities.landlock_abi > 0, "readable": readable,
+            "landlock": self.capabilities.landlock_abi > 0, "readable": readable, "user": self.worker_user,
             "executable": self.executable,
             "limits": {"memory_bytes": limits.memory_bytes, "cpu_seconds": limits.cpu_seconds,
                        "output_bytes": limits.output_bytes, "processes": limits.processes},
@@ -494,6 +509,8 @@ class WorkerDoor:
         self._workdir, cgroup_name = self.zygote.new_workdir(self.label)
         copy = self._workdir / "submission" / self.path.parent.name
         _copy_submission(self.path.parent, copy, self.limits.submission_bytes)
+        if self.zygote.worker_user:
+            sandbox.give_to(self._workdir / "submission", self.zygote.worker_user)
         if self.zygote.capabilities.pids_cgroup:
             self._cgroup = sandbox.PidsCgroup(cgroup_name, self.limits.processes)
         self._pid, self._sock = self.zygote.spawn(
@@ -523,6 +540,8 @@ class WorkerDoor:
             folder = self._workdir / "submission"
             shutil.rmtree(folder)
             _copy_submission(self.path.parent, folder / self.path.parent.name, self.limits.submission_bytes)
+            if self.zygote.worker_user:
+                sandbox.give_to(folder, self.zygote.worker_user)
             protocol.send(self._sock, {"op": "reset", "seconds": self.time_limit})
             ready = protocol.receive(self._sock, limit=1 << 16, deadline=time.monotonic() + 10) == {"ok": True}
         except (OSError, StudentProblem, protocol.ProtocolError):

@@ -109,6 +109,8 @@ def _become_worker(request: dict, sock: socket.socket) -> None:  # pragma: no co
         limits = request["limits"]
         sandbox.set_limits(memory_bytes=limits["memory_bytes"], cpu_seconds=limits["cpu_seconds"],
                            file_bytes=limits["output_bytes"])
+        if request.get("user"):  # a user without rights, when the grader runs as root and asks for one
+            sandbox.become_user(*request["user"])
         sandbox.drop_capabilities()
         if request["landlock"]:
             sandbox.apply_landlock(
