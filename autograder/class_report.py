@@ -175,7 +175,7 @@ def _first_line(output: str) -> str:
 _QUOTED = re.compile(r"""(?<![A-Za-z])'[^'\n]*'(?![A-Za-z])|"[^"\n]*\"""")
 _NUMBER = re.compile(r"(?<![\w#.])[-+]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?(?!\w)|(?<![\w#])-?(?:nan|inf)\b")
 _RANGE = re.compile(r"#(?:[-–]?#)+")
-_SEQUENCE = re.compile(r"\[[#,.\s]*\]|\([#,.\s]*\)")
+_SEQUENCE = re.compile(r"\[(?:[#,.\s]|\[#\])*\]|\((?:[#,.\s]|\(#\))*\)")
 
 
 def message_shape(message: str) -> str:
