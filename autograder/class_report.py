@@ -401,22 +401,22 @@ def histogram_svg(bins: Sequence[Mapping[str, int]], width: int = 420, height: i
     """Bars of the students per bin of the score (share of the points), labelled with their counts."""
     left, right, top, bottom = 34, 16, 16, 34
     plot_w, plot_h = width - left - right, height - top - bottom
-    tallest = max((b["count"] for b in bins), default=0) or 1
+    step = math.ceil((max((b["count"] for b in bins), default=0) or 1) / 4)  # whole students a grid line
+    ticks = math.ceil((max((b["count"] for b in bins), default=0) or 1) / step)
+    tallest = step * ticks
     bar = plot_w / max(1, len(bins))
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">',
              f'<rect width="{width}" height="{height}" fill="#ffffff"/>']
-    for step in range(0, 5):
-        y = top + plot_h - plot_h * step / 4
+    for tick in range(ticks + 1):
+        y = top + plot_h - plot_h * tick / ticks
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e6ea"/>')
-        parts.append(f'<text x="{left - 5}" y="{y + 4:.1f}" text-anchor="end" fill="#5a6270">'
-                     f'{_e(format_points(round(tallest * step / 4, 1)))}</text>')
+        parts.append(f'<text x="{left - 5}" y="{y + 4:.1f}" text-anchor="end" fill="#5a6270">{tick * step}</text>')
     for i, b in enumerate(bins):
         h = plot_h * b["count"] / tallest
         x = left + i * bar
-        fill = "#2e8b57" if i == len(bins) - 1 else "#4a78b5"
         parts.append(f'<rect x="{x + 2:.1f}" y="{top + plot_h - h:.1f}" width="{bar - 4:.1f}" height="{h:.1f}" '
-                     f'fill="{fill}" rx="2"/>')
+                     f'fill="#4a78b5" rx="2"/>')
         if b["count"]:
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{top + plot_h - h - 3:.1f}" text-anchor="middle" '
                          f'fill="#222">{int(b["count"])}</text>')
