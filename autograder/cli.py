@@ -1,4 +1,5 @@
-"""Command line: ``python -m autograder grade | grade-batch | nbgrader-course | demo | stubs | bundle | gradescope``.
+"""Command line: ``python -m autograder grade | grade-batch | report | gradescope | nbgrader-course | demo |
+stubs | bundle``.
 
 Exit status: 0 when grading completed, whatever the score; 2 when the grader could not run
 (bad arguments, a missing submission folder, missing reference or hidden checks).
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import shutil
 import sys
 import time
@@ -163,10 +165,30 @@ def _cmd_grade_batch(args) -> int:
         width = max(len(r.student) for r in not_graded)
         for row in not_graded:
             print(f"  {row.student:<{width}}  " + ("not graded: " if not row.scored else "") + row.detail)
+    report = Path(args.out).with_name(Path(args.out).stem + "-report.html")
+    print(f"class report: python -m autograder report {shlex.quote(str(json_dir))} --out {shlex.quote(str(report))}",
+          file=sys.stderr)
     if any(not r.scored for r in rows):
         print("The grader could not grade the students marked \"not graded\": run the same command to grade "
               "them again", file=sys.stderr)
         return EXIT_GRADER
+    return EXIT_OK
+
+
+def _cmd_report(args) -> int:
+    from .class_report import ReportError, write_report
+
+    try:
+        report, written = write_report(Path(args.results), Path(args.out))
+    except ReportError as error:
+        raise UsageError(str(error)) from None
+    for skipped in report["skipped"]:
+        print(f"warning: skipped {skipped}", file=sys.stderr)
+    checks = report["checks"]
+    print(f"{len(report['students'])} students, {len(checks)} checks, {len(report['hints'])} hints met, "
+          f"{len(report['unmatched'])} kinds of unmatched failure")
+    for path in written:
+        print(f"wrote {path}")
     return EXIT_OK
 
 
@@ -315,6 +337,16 @@ def build_parser() -> argparse.ArgumentParser:
     gb.add_argument("--solutions", type=Path, metavar="DIR", help="reference solutions (default: solutions/)")
     add_limit_options(gb, in_process=False)
     gb.set_defaults(run=_cmd_grade_batch)
+
+    r = commands.add_parser("report", help="what the class got wrong: a page, report.json and report.csv from "
+                                           "grade-batch's results")
+    r.add_argument("results", type=Path, metavar="RESULTS_DIR",
+                   help="grade-batch's results folder (<student>.json and .meta.json), or <student>/results.json "
+                        "folders")
+    r.add_argument("--out", type=Path, default=Path("report.html"),
+                   help="the page to write; report.json and report.csv go beside it, with its stem "
+                        "(default %(default)s)")
+    r.set_defaults(run=_cmd_report)
 
     d = commands.add_parser("demo", help="grade the reference solutions and a partly wrong example")
     d.set_defaults(run=_cmd_demo)
