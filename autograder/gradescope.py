@@ -82,8 +82,9 @@ else
         BASE=python3.11
     fi
     if ! "$BASE" -m venv "$ROOT/venv"; then  # Debian and Ubuntu ship venv's pip apart
+        VENV_PACKAGE="$("$BASE" -c 'import sys; print(f"python3.{sys.version_info[1]}-venv")')"
         apt-get update -q
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$("$BASE" -c 'import sys; print(f"python3.{sys.version_info[1]}-venv")')"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$VENV_PACKAGE"
         "$BASE" -m venv "$ROOT/venv"
     fi
     PY="$ROOT/venv/bin/python"
@@ -96,7 +97,8 @@ PIP=("$PY" -m pip install --no-cache-dir --disable-pip-version-check)
 "${PIP[@]}" --extra-index-url __TORCH_INDEX__ "$(grep -E '^torch==' "$SOURCE/requirements.txt")"
 "${PIP[@]}" -r "$SOURCE/requirements.txt"
 # The grader itself, where it is: its folder on that Python's path (a .pth file)
-"$PY" -c 'import site, sys; open(site.getsitepackages()[0] + "/dl-autograder.pth", "w").write(sys.argv[1] + "\n")' "$SOURCE"
+SITE="$("$PY" -c 'import site; print(site.getsitepackages()[0])')"
+echo "$SOURCE" > "$SITE/dl-autograder.pth"
 # The targets of the end-to-end checks computed once, here, so that they are in the image and
 # every submission finds them; this also proves that the grader runs.
 cd "$ROOT"
@@ -116,7 +118,8 @@ AUTOGRADER_CACHE_DIR="$ROOT/cache" "$PY" -m autograder.gradescope run --root "$R
 status=$?
 if [ ! -s "$RESULTS" ]; then  # the grader could not even start: a results file all the same
     cat > "$RESULTS" <<EOF
-{"score": 0, "output": "The autograder could not run (exit status $status). This is not a problem of your submission: tell your instructor, who can regrade it once the autograder is fixed.", "visibility": "visible", "stdout_visibility": "hidden", "tests": []}
+{"score": 0, "visibility": "visible", "stdout_visibility": "hidden", "tests": [],
+ "output": "The autograder could not run (exit status $status). Not a problem of your upload: tell your instructor."}
 EOF
 fi
 exit 0
