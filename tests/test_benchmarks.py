@@ -20,6 +20,8 @@ def test_benchmarks_run_and_report_blas_and_ratios():
     assert "gensim Word2Vec(sg=1, hs=1, negative=0, workers=1)" in proc.stdout
     assert proc.stdout.count("(goal >= 0.25:") == 3
     assert "the five slowest checks:" in proc.stdout and "full submissions:" in proc.stdout
+    assert "graded by run_autograder's grader" in proc.stdout and "31/31 points in" in proc.stdout
+    assert "of 768 MB" in proc.stdout and "of 10 min" in proc.stdout
 
 
 def test_unknown_benchmark_is_refused():
