@@ -139,7 +139,7 @@ def grader_fingerprint(options: GradingOptions) -> str:
     _hash_tree(digest, paths.PACKAGE)
     for name in options.assignments:
         _hash_tree(digest, options.solutions / name)
-    digest.update(repr((options.assignments, options.public_only, options.limits)).encode())
+    digest.update(repr((options.assignments, options.public_only, options.limits, options.only)).encode())
     return digest.hexdigest()
 
 

@@ -20,6 +20,7 @@ from . import paths
 from .core.report import failure_details, layout_lines, score_table, submission_results
 from .core.results import SubmissionRecord
 from .core.runner import GraderError, Limits
+from .gradescope import DEADLINE_SECONDS
 from .grading import GradingOptions, UsageError, grade_submission
 from .submission import assignments_present, looks_like_a_class, places
 from .suites import ASSIGNMENTS, UnknownAssignment, chosen_assignments
@@ -265,6 +266,12 @@ def _cmd_gradescope(args) -> int:
     return EXIT_OK
 
 
+def _cmd_gradescope_run(args) -> int:
+    from .gradescope import in_container
+
+    return in_container(args.step, args.root, args.deadline)
+
+
 def _chosen(names) -> tuple[str, ...]:
     try:
         return chosen_assignments(names)
@@ -375,6 +382,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="an assignment it grades (repeatable; default all)")
     z.add_argument("--solutions", type=Path, metavar="DIR", help="reference solutions (default: solutions/)")
     z.set_defaults(run=_cmd_gradescope)
+
+    r = commands.add_parser("gradescope-run", help="inside Gradescope's container: what the zip's setup.sh "
+                                                   "(prepare) and run_autograder (run) call")
+    r.add_argument("step", choices=("run", "prepare"),
+                   help="run: grade $AUTOGRADER_ROOT/submission into results/results.json; prepare: grade the "
+                        "reference once (setup.sh)")
+    r.add_argument("--root", type=Path, default=Path(os.environ.get("AUTOGRADER_ROOT", "/autograder")),
+                   help="the zip's root (default $AUTOGRADER_ROOT or /autograder)")
+    r.add_argument("--deadline", type=float, default=DEADLINE_SECONDS, metavar="SECONDS",
+                   help="results.json is written by then, what is not graded yet at 0 (default %(default)s: "
+                        "before Gradescope's 10 minutes)")
+    r.set_defaults(run=_cmd_gradescope_run)
     return parser
 
 

@@ -24,7 +24,6 @@ upload; a grader that fails, or Gradescope's time limit coming near, still leave
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -41,10 +40,10 @@ from pathlib import Path
 from . import paths
 from .core.report import format_points, status_text, submission_results
 from .core.results import CheckResult, Failure, SubmissionRecord
-from .core.runner import GraderError, result_without_running
+from .core.runner import result_without_running
 from .suites import chosen_assignments, load_suite, module_file
 
-__all__ = ["CONFIG", "TORCH_INDEX", "run", "write_zip", "zip_requirements"]
+__all__ = ["CONFIG", "TORCH_INDEX", "in_container", "run", "write_zip", "zip_requirements"]
 
 CONFIG = "gradescope.json"
 TORCH_INDEX = "https://download.pytorch.org/whl/cpu"  # PyTorch's own index of its CPU-only builds
@@ -102,7 +101,7 @@ echo "$SOURCE" > "$SITE/dl-autograder.pth"
 # The targets of the end-to-end checks computed once, here, so that they are in the image and
 # every submission finds them; this also proves that the grader runs.
 cd "$ROOT"
-AUTOGRADER_CACHE_DIR="$ROOT/cache" "$PY" -m autograder.gradescope prepare --root "$ROOT"
+AUTOGRADER_CACHE_DIR="$ROOT/cache" "$PY" -m autograder gradescope-run prepare --root "$ROOT"
 """.replace("__TORCH_INDEX__", TORCH_INDEX)
 
 RUN_AUTOGRADER = r"""#!/usr/bin/env bash
@@ -114,7 +113,7 @@ RESULTS="$ROOT/results/results.json"
 mkdir -p "$ROOT/results"
 rm -f "$RESULTS"
 cd "$ROOT" || exit 1
-AUTOGRADER_CACHE_DIR="$ROOT/cache" "$PY" -m autograder.gradescope run --root "$ROOT"
+AUTOGRADER_CACHE_DIR="$ROOT/cache" "$PY" -m autograder gradescope-run run --root "$ROOT"
 status=$?
 if [ ! -s "$RESULTS" ]; then  # the grader could not even start: a results file all the same
     cat > "$RESULTS" <<EOF
@@ -294,7 +293,7 @@ def run(root: Path, names: Sequence[str] | None = None, deadline: float = DEADLI
                 done.extend(record.results)
                 located.extend(record.located)
         return finish(done)
-    except (GraderError, Exception) as error:  # the grader failed: still a results file, and why
+    except Exception as error:  # the grader failed: still a results file, and why
         traceback.print_exc()
         graded = {r.check.assignment for r in done}
         rest = [n for n in names if n not in graded]
@@ -319,23 +318,13 @@ def prepare(root: Path) -> None:
         raise SystemExit(f"setup.sh: the reference fails {', '.join(failed)}: the grader is broken here")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autograder.gradescope",
-                                     description="what runs inside Gradescope's container")
-    parser.add_argument("step", choices=("run", "prepare"))
-    parser.add_argument("--root", type=Path, default=Path(os.environ.get("AUTOGRADER_ROOT", "/autograder")))
-    parser.add_argument("--deadline", type=float, default=DEADLINE_SECONDS, metavar="SECONDS",
-                        help="results.json is written by then, whatever is not graded yet at 0 (default %(default)s)")
-    args = parser.parse_args(argv)
+def in_container(step: str, root: Path, deadline: float = DEADLINE_SECONDS) -> int:
+    """``python -m autograder gradescope-run prepare|run``: what setup.sh and run_autograder call.
+    As root, student code runs as ``nobody`` unless AUTOGRADER_WORKER_USER says otherwise."""
     if os.geteuid() == 0 and "AUTOGRADER_WORKER_USER" not in os.environ:
         os.environ["AUTOGRADER_WORKER_USER"] = WORKER_USER  # student code as a user without rights
-    if args.step == "prepare":
-        prepare(args.root)
+    if step == "prepare":
+        prepare(root)
     else:
-        payload = run(args.root, deadline=args.deadline)
-        print(payload["output"])
+        print(run(root, deadline=deadline)["output"])
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -43,7 +43,9 @@ class GradingOptions:
     student code, and whether student code runs isolated (the default) or, for debugging the
     grader only, in this very process. ``jobs``: how many assignments are graded side by side
     (each by a thread of this process, with workers of its own; isolated grading only): the
-    grade is the same for any number, since student code is timed in CPU time."""
+    grade is the same for any number, since student code is timed in CPU time. ``only``: full
+    check names ("knn/knn_predict/ties"); when given, the other checks are left out of the grade
+    (the bug bank's tests run only the checks that call a bug's functions)."""
 
     assignments: tuple[str, ...] = ()
     public_only: bool = False
@@ -51,6 +53,7 @@ class GradingOptions:
     limits: Limits = Limits()
     isolated: bool = True
     jobs: int = 1
+    only: tuple[str, ...] = ()  # full check names ("knn/knn_predict/ties"): only these run (all when empty)
 
     def __post_init__(self) -> None:
         if not (isinstance(self.jobs, int) and self.jobs >= 1):
@@ -114,7 +117,8 @@ def _not_found(entry: Located, options: GradingOptions) -> list[CheckResult]:
         message = f"Not graded: which file to grade for {entry.assignment} is not clear: {entry.detail}."
     failure = Failure("no_file", message)
     return [result_without_running(check, failure)
-            for check in load_suite(entry.assignment).checks(not options.public_only)]
+            for check in load_suite(entry.assignment).checks(not options.public_only)
+            if not options.only or check.info.full_name in options.only]
 
 
 @contextlib.contextmanager
@@ -146,8 +150,10 @@ def _grade_all(options: GradingOptions, names: Sequence[str], ready, folder: Pat
     doors = _doors(options, names, [ready.folder.resolve(), folder.resolve()], ready.shown_as)
 
     def grade(name: str, stop: threading.Event | None = None) -> list[CheckResult]:
+        only = [full.split("/", 1)[1] for full in options.only if full.split("/", 1)[0] == name]
         return grade_suite(load_suite(name), ready.folder, include_hidden=not options.public_only,
-                           solutions_dir=options.solutions, limits=options.limits, open_door=doors, stop=stop)
+                           solutions_dir=options.solutions, limits=options.limits, open_door=doors, stop=stop,
+                           only=only if options.only else None)
 
     lanes = min(options.jobs, len(names)) if options.isolated else 1
     try:

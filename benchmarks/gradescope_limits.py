@@ -1,5 +1,5 @@
 """A full submission graded as on Gradescope, within Gradescope's default limits: 768 MB of
-memory, half a vCPU, 10 minutes. Runs `python -m autograder.gradescope run` (what the zip's
+memory, half a vCPU, 10 minutes. Runs `python -m autograder gradescope-run run` (what the zip's
 run_autograder calls) on an upload of all eight assignments, once with the reference and once
 with the slowest correct code the course teaches (the bug bank's `correct_naive_loops.py`, loops
 over elements), inside a cgroup with those limits when this machine lets us make one (root,
@@ -140,7 +140,7 @@ def grade(label: str, slow: bool, assignments) -> None:
         env = {**os.environ, "AUTOGRADER_CACHE_DIR": str(cache)}
         for name in assignments:
             shutil.copytree(ROOT / "solutions" / name, root / "source" / "solutions" / name)
-        subprocess.run([sys.executable, "-m", "autograder.gradescope", "prepare", "--root", str(root)], cwd=ROOT,
+        subprocess.run([sys.executable, "-m", "autograder", "gradescope-run", "prepare", "--root", str(root)], cwd=ROOT,
                        env=env, check=True, capture_output=True)
         limited = Limited(f"gradescope-bench-{os.getpid()}")
         try:  # as in a fresh container: the libraries' pages are read (and charged) anew
@@ -149,7 +149,7 @@ def grade(label: str, slow: bool, assignments) -> None:
         except OSError:
             pass
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "autograder.gradescope", "run", "--root", str(root)],
+        proc = subprocess.Popen([sys.executable, "-m", "autograder", "gradescope-run", "run", "--root", str(root)],
                                 cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                 preexec_fn=limited.enter)
         peak = [0]

@@ -7,12 +7,13 @@ keep every core busy (student code is timed in CPU time, which the load does not
 
 from __future__ import annotations
 
+import ast
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import BUGBANK, busy_machine, module_constants, overlay_submission
+from conftest import BUGBANK, SOLUTIONS, busy_machine, module_constants, overlay_submission
 
 from autograder.batch import Submission, _initialise_process, grade_job
 from autograder.core.report import result_text
@@ -28,22 +29,80 @@ def case_id(path: Path) -> str:
     return f"{path.parent.name}/{path.stem}"
 
 
+BANK_CONSTANTS = {"FAILS", "MAY_FAIL", "HINTS", "FIX_FIRST", "BUSY"}
+
+
+def names_bound(tree: ast.Module) -> set[str]:
+    """The names a module binds at its top level (functions, classes, variables), imports aside
+    (a bug's ``import numpy as np`` binds what the reference's binds)."""
+    bound = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            bound |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return bound
+
+
+def affected_functions(bug: Path) -> set[str]:
+    """The reference's functions whose behaviour a bug laid over it may change: those it
+    redefines, and those of the reference that use (call, read) anything it rebinds, in turn."""
+    source = (SOLUTIONS / bug.parent.name / f"{bug.parent.name}.py").read_text()
+    uses = {node.name: {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+            for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)}
+    affected = names_bound(ast.parse(bug.read_text())) - BANK_CONSTANTS
+    while True:
+        more = {name for name, used in uses.items() if used & affected} - affected
+        if not more:
+            return affected
+        affected |= more
+
+
+def test_a_bug_affects_what_it_redefines_and_what_uses_it():
+    """knn_predict redefined: the reference's cross_validate_k calls it, compute_distances does
+    not; a rebound helper or constant affects every function that reads it."""
+    assert affected_functions(BUGBANK / "knn" / "ties_to_largest.py") & {
+        "compute_distances", "knn_predict", "cross_validate_k"} == {"knn_predict", "cross_validate_k"}
+    assert affected_functions(BUGBANK / "knn" / "correct_loops.py") >= {"compute_distances", "knn_predict",
+                                                                          "cross_validate_k"}
+    # the names a file binds, imports aside (the bank's constants are not the student's code)
+    tree = ast.parse("import numpy as np\nfrom math import inf\nEPS = 1e-8\nx: int = 1\n"
+                     "def f(): pass\nclass C: pass\n")
+    assert names_bound(tree) == {"EPS", "x", "f", "C"}
+
+
 @pytest.fixture(scope="session")
 def bank_results(request, tmp_path_factory) -> dict[Path, SubmissionRecord]:
     """The records of the bugs this session selected (BUSY ones aside: they are graded alone,
     under load), graded by BANK_JOBS spawned grader processes as grade-batch grades a class; the
-    records travel back as JSON, as grade-batch's do."""
+    records travel back as JSON, as grade-batch's do. Each bug is graded on the checks that call
+    a function it may change (:func:`affected_functions`; which functions each check calls, the
+    reference's grade says): every other check runs the reference's code only, and passes as it
+    does on the reference. (A check left out that the bug should fail shows as an unexpected
+    pass; BUSY bugs are graded alone on every check.)"""
     chosen = [item.callspec.params["path"] for item in request.session.items
               if item.originalname == "test_bug_loses_exactly_the_expected_checks"]
     chosen = [path for path in chosen if not module_constants(path).get("BUSY")]
     root = tmp_path_factory.mktemp("bank")
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=BANK_JOBS, mp_context=context, initializer=_initialise_process) as pool:
+        assignments = sorted({path.parent.name for path in chosen})
+        references = {name: pool.submit(grade_job, Submission(f"reference-{name}", SOLUTIONS), GradingOptions((name,)))
+                      for name in assignments}
+        calls = {}
+        for name, future in references.items():
+            record = SubmissionRecord.from_json(future.result())
+            assert record.score == record.max_score, f"the reference of {name} loses points"
+            calls.update({r.name: set(r.called) for r in record.results})
         futures = {}
         for path in chosen:
             folder = overlay_submission(root / case_id(path).replace("/", "-"), path.parent.name, path)
+            affected = affected_functions(path)
+            only = tuple(sorted(check for check, called in calls.items()
+                                if check.startswith(path.parent.name + "/") and called & affected))
             futures[path] = pool.submit(grade_job, Submission(case_id(path), folder),
-                                        GradingOptions((path.parent.name,)))
+                                        GradingOptions((path.parent.name,), only=only))
         return {path: SubmissionRecord.from_json(future.result()) for path, future in futures.items()}
 
 

@@ -287,7 +287,7 @@ def test_results_are_written_before_gradescopes_time_limit(installed):
     (root / "submission").mkdir()
     (root / "submission" / "knn.py").write_text(REFERENCE + "\n" + (SUBMISSIONS / "infinite_loop.py").read_text())
     (root / "results").mkdir()
-    proc = subprocess.run([str(root / "venv" / "bin" / "python"), "-m", "autograder.gradescope", "run",
+    proc = subprocess.run([str(root / "venv" / "bin" / "python"), "-m", "autograder", "gradescope-run", "run",
                            "--root", str(root), "--deadline", "8"], cwd=root, env=gradescope_env(root),
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr

@@ -233,10 +233,27 @@ def test_a_submission_the_grader_cannot_grade_is_a_row_with_its_reason(tmp_path)
         "amy,3,1.5,4.5,grader error,the grader failed on knn/x", "zoe,,,,not graded,the sandbox failed"]
 
 
+def test_each_result_says_which_functions_its_check_called(farthest):
+    called = {r.check.name: r.called for r in farthest.results}
+    assert called["compute_distances/shape"] == ("compute_distances",)
+    assert called["knn_predict/votes"] == ("knn_predict",)
+    assert "cross_validate_k" in called["cross_validate_k/folds"]
+
+
+def test_only_the_checks_asked_for_are_graded(tmp_path):
+    only = ("knn/knn_predict/ties", "knn/compute_distances/shape", "svm/svm_loss/shape")
+    record = grade_submission(ROOT / "solutions", GradingOptions(("knn",), only=only))
+    assert [r.name for r in record.results] == ["knn/compute_distances/shape", "knn/knn_predict/ties"]
+    assert record.score == record.max_score == 3
+    missing = grade_submission(tmp_path, GradingOptions(("knn",), only=only))  # nothing handed in
+    assert [r.name for r in missing.results] == ["knn/compute_distances/shape", "knn/knn_predict/ties"]
+
+
 def test_check_results_round_trip_as_records():
     info = load_suite("knn").checks()[0].info
     result = CheckResult(info, 0.0, Failure("wrong_shape", "m", "compute_distances",
-                                            numbers={"actual_shape": [2, 3], "expected_shape": [3, 2]}), 1.5, 0.5)
+                                            numbers={"actual_shape": [2, 3], "expected_shape": [3, 2]}), 1.5, 0.5,
+                         ("compute_distances", "knn_predict"))
     assert CheckResult.from_record(json.loads(json.dumps(result.to_record()))) == result
     assert not result.passed and result.status == "failed" and not result.internal_error
 

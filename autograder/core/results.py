@@ -165,6 +165,7 @@ class CheckResult:
     failure: Failure | None = None
     seconds: float = 0.0  # wall time of the check
     student_seconds: float = 0.0  # of which student code
+    called: tuple[str, ...] = ()  # the student functions the check called (sorted), not those they call in turn
 
     @property
     def name(self) -> str:
@@ -195,14 +196,14 @@ class CheckResult:
     def to_record(self) -> dict:
         return {"check": self.check.__dict__.copy(), "score": self.score,
                 "failure": self.failure.to_record() if self.failure else None,
-                "seconds": self.seconds, "student_seconds": self.student_seconds}
+                "seconds": self.seconds, "student_seconds": self.student_seconds, "called": list(self.called)}
 
     @classmethod
     def from_record(cls, data: Mapping[str, Any]) -> CheckResult:
         failure = data.get("failure")
         return cls(CheckInfo(**data["check"]), float(data["score"]),
                    Failure.from_record(failure) if failure else None, float(data["seconds"]),
-                   float(data["student_seconds"]))
+                   float(data["student_seconds"]), tuple(data.get("called", ())))
 
 
 # What happened to a submission, from the best to the worst, for each chosen assignment and in

@@ -205,6 +205,30 @@ class _FailFast:
         return self._door.call_each(parts)
 
 
+class _Recorder:
+    """A door that notes the functions a check calls (the names only)."""
+
+    def __init__(self, door: Any) -> None:
+        self._door = door
+        self.called: set[str] = set()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._door, name)
+
+    def call(self, function: str, *args: Any, **kwargs: Any) -> CallOutcome:
+        self.called.add(function)
+        return self._door.call(function, *args, **kwargs)
+
+    def call_keeping(self, function: str, keep: Sequence[int], *args: Any, **kwargs: Any) -> CallOutcome:
+        self.called.add(function)
+        return self._door.call_keeping(function, keep, *args, **kwargs)
+
+    def call_each(self, calls: Sequence[Any]) -> list[CallOutcome]:
+        parts = [as_part(part) for part in calls]
+        self.called.update(part.function for part in parts if isinstance(part, Call))
+        return self._door.call_each(parts)
+
+
 def no_file(check: Check) -> Failure:
     return Failure("no_file", f"Not graded: the submission has no file {module_file(check.assignment)}.")
 
@@ -239,6 +263,7 @@ def _run_check(check: Check, module_path: Path | None, reference_path: Path | No
     started = time.perf_counter()
 
     student = None
+    recorder: _Recorder | None = None
 
     def result(failure: Failure | None) -> CheckResult:
         spent = student.spent if student is not None else 0.0
@@ -246,8 +271,9 @@ def _run_check(check: Check, module_path: Path | None, reference_path: Path | No
             note = student.printed_note() if hasattr(student, "printed_note") else ""
             if note:  # what the code printed helps to see why it failed
                 failure = replace(failure, details=(failure.details + "\n" + note).strip("\n"))
+        called = tuple(sorted(recorder.called)) if recorder is not None else ()
         return CheckResult(check.info, 0.0 if failure else check.points, failure, time.perf_counter() - started,
-                           spent)
+                           spent, called)
 
     if module_path is None:
         return result(no_file(check))
@@ -265,7 +291,8 @@ def _run_check(check: Check, module_path: Path | None, reference_path: Path | No
                    if contract is not None else student)
         if stalled is not None and stalled.where:
             guarded = _FailFast(guarded, stalled)
-        check.run(Context(check, guarded, reference))
+        recorder = _Recorder(guarded)
+        check.run(Context(check, recorder, reference))
     except StudentTimeout as timeout:
         return result(slow_code(failure_of(timeout, check), student, reference))
     except (CheckFailure, StudentProblem) as failure:
