@@ -1,5 +1,6 @@
-"""Command line: ``python -m autograder grade | grade-batch | report | gradescope | nbgrader-course | demo |
-stubs | bundle``.
+"""Command line: ``python -m autograder COMMAND`` (grade, grade-batch, report, gradescope, demo, ...).
+
+Commands: grade | grade-batch | report | gradescope | gradescope-run | nbgrader-course | demo | stubs | bundle.
 
 Exit status: 0 when grading completed, whatever the score; 2 when the grader could not run
 (bad arguments, a missing submission folder, missing reference or hidden checks).
