@@ -47,6 +47,19 @@ def test_a_finished_assignment_passes(tmp_path):
     assert "14 passed" in proc.stdout and "22/22" in proc.stdout
 
 
+def test_a_failure_names_the_check_to_fix_first_as_the_grader_does(tmp_path):
+    """The residual block calls the student's conv_forward: with a flipped kernel, its failure
+    names conv_forward/values, which failed above."""
+    work = tmp_path / "assignments"
+    shutil.copytree(ROOT / "assignments", work)
+    (work / "conv" / "conv.py").write_text((SOLUTIONS / "conv" / "conv.py").read_text() + "\n\n"
+                                           + (ROOT / "tests" / "bugbank" / "conv" / "flipped_kernel.py").read_text())
+    proc = run_pytest(str(work / "conv"), "--rootdir", str(work), "-k", "conv_forward or residual_forward")
+    out = failures(proc.stdout)
+    block = out.split("conv/residual_forward/values", 1)[1]
+    assert "Fix first: conv_forward/values (failed above" in block, block[:2000]
+
+
 def _endless_knn_predict(tmp_path, marker=None):
     """A copy of the stubs whose kNN is the reference but knn_predict never returns (writing
     ``marker`` first, when given, so that a test knows the loop has started)."""
