@@ -102,6 +102,9 @@ echo "$SOURCE" > "$SITE/dl-autograder.pth"
 # every submission finds them; this also proves that the grader runs.
 cd "$ROOT"
 AUTOGRADER_CACHE_DIR="$ROOT/cache" "$PY" -m autograder gradescope-run prepare --root "$ROOT"
+# The reference, the hidden checks and the cache are root's alone (student code runs as nobody,
+# and its workers are forked with what they need already imported).
+chmod -R go-rwx "$SOURCE" "$ROOT/cache"
 """.replace("__TORCH_INDEX__", TORCH_INDEX)
 
 RUN_AUTOGRADER = r"""#!/usr/bin/env bash
@@ -112,8 +115,10 @@ PY="${AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}"
 RESULTS="$ROOT/results/results.json"
 mkdir -p "$ROOT/results"
 rm -f "$RESULTS"
-cd "$ROOT" || exit 1
-AUTOGRADER_CACHE_DIR="$ROOT/cache" "$PY" -m autograder gradescope-run run --root "$ROOT"
+# Gradescope stops at 10 minutes; the grader writes its results by 9 (--deadline), and is killed
+# at 9.5 whatever it is doing, so that the fallback below still writes a results file.
+cd "$ROOT" && AUTOGRADER_CACHE_DIR="$ROOT/cache" timeout -s KILL 570 \
+    "$PY" -m autograder gradescope-run run --root "$ROOT"
 status=$?
 if [ ! -s "$RESULTS" ]; then  # the grader could not even start: a results file all the same
     cat > "$RESULTS" <<EOF
@@ -139,8 +144,8 @@ def zip_requirements() -> str:
     for requirement in own:
         name = re.match(r"[A-Za-z0-9_.-]+", requirement).group()
         version = metadata.version(name)
-        if name.lower() == "torch" and "+" not in version:
-            version += "+cpu"
+        if name.lower() == "torch":  # the CPU build, whatever build the zip was made with
+            version = version.split("+")[0] + "+cpu"
         lines.append(f"{name}=={version}")
     return "\n".join(lines) + "\n"
 
@@ -207,12 +212,24 @@ def gradescope_payload(record: SubmissionRecord) -> dict:
     the hidden checks are ``after_published`` (Gradescope hides the total while any test is),
     so no text may reveal their points before the grades are published."""
     payload = submission_results(record)
+    hidden_names = sorted({name for r in record.results if r.check.hidden for name in (r.name, r.check.name)},
+                          key=len, reverse=True)
+
+    def unnamed(text: str) -> str:  # what a student sees names no hidden check before publication
+        for name in hidden_names:
+            text = text.replace(name, "a hidden check")
+        return text
+
     numbers: dict[str, int] = {}
     order = {name: i for i, name in enumerate(record.assignments, start=1)}
-    for test in payload["tests"]:
+    for test in sorted(payload["tests"], key=lambda t: t["visibility"] != "visible"):  # public ones first
         assignment = test["name"].split("/", 1)[0]
         numbers[assignment] = numbers.get(assignment, 0) + 1
         test["number"] = f"{order[assignment]}.{numbers[assignment]}"
+        if test["visibility"] == "visible":
+            test["output"] = unnamed(test["output"])
+            if "fix_first" in test["extra_data"]:
+                test["extra_data"]["fix_first"] = [unnamed(n) for n in test["extra_data"]["fix_first"]]
     public = [r for r in record.results if r.check.visibility == "visible"]
     hidden = [r for r in record.results if r.check.visibility != "visible"]
     lines = [f"Public checks: {format_points(sum(r.score for r in public))}/"
@@ -223,7 +240,7 @@ def gradescope_payload(record: SubmissionRecord) -> dict:
                      "their results appear when your instructor publishes the grades.")
     statuses = [s for s in record.assignment_statuses() if s.status != "graded"]
     for s in statuses:
-        lines.append(f"{s.assignment}: {status_text(s.status)}" + (f": {s.detail}" if s.detail else ""))
+        lines.append(unnamed(f"{s.assignment}: {status_text(s.status)}" + (f": {s.detail}" if s.detail else "")))
     if any(s.status in ("missing", "ambiguous") for s in statuses):
         lines.append(upload_help(record.assignments))
     payload["output"] = "\n".join(lines)
@@ -261,8 +278,10 @@ def run(root: Path, names: Sequence[str] | None = None, deadline: float = DEADLI
     lock = threading.Lock()
 
     def finish(results: list[CheckResult], error: str = "") -> dict:
+        with lock:
+            where = tuple(located)
         record = SubmissionRecord("submission", str(submission), tuple(names), results,
-                                  time.perf_counter() - started, located=tuple(located))
+                                  time.perf_counter() - started, located=where)
         payload = gradescope_payload(record)
         if error:
             payload["output"] += "\n" + error
@@ -273,13 +292,20 @@ def run(root: Path, names: Sequence[str] | None = None, deadline: float = DEADLI
         return payload
 
     def out_of_time() -> None:  # Gradescope's limit comes near: what is graded, and 0 for the rest
-        graded = {r.check.assignment for r in done}
-        rest = [n for n in names if n not in graded]
-        finish(list(done) + _not_graded(rest, "Not graded: the autograder ran out of time before this assignment "
+        try:
+            with lock:
+                graded = list(done)
+            rest = [n for n in names if n not in {r.check.assignment for r in graded}]
+            finish(graded + _not_graded(rest, "Not graded: the autograder ran out of time before this assignment "
                                               "(Gradescope's time limit). Tell your instructor."),
-               f"The autograder ran out of time after {time.perf_counter() - started:.0f} s.")
-        sys.stdout.flush()
-        os._exit(0)
+                   f"The autograder ran out of time after {time.perf_counter() - started:.0f} s.")
+        except BaseException:  # whatever failed, a results file all the same
+            if not written.is_set():
+                _write(target, {"score": 0, "output": "The autograder ran out of time. Tell your instructor.",
+                                "visibility": "visible", "stdout_visibility": "hidden", "tests": []})
+        finally:
+            sys.stdout.flush()
+            os._exit(0)
 
     watchdog = threading.Timer(deadline, out_of_time)
     watchdog.daemon = True

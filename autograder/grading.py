@@ -63,6 +63,14 @@ class GradingOptions:
         except UnknownAssignment as error:
             raise UsageError(str(error)) from None
         object.__setattr__(self, "solutions", Path(self.solutions or paths.solutions_dir()))
+        object.__setattr__(self, "only", tuple(self.only))
+        for name in self.only:
+            assignment = name.split("/", 1)[0]
+            known = ({c.info.full_name for c in load_suite(assignment).checks()}
+                     if assignment in self.assignments else set())
+            if name not in known:
+                raise UsageError(f"only: {name!r} is not a check of the assignments graded "
+                                 f"({', '.join(self.assignments)}); give full names, such as knn/knn_predict/ties")
 
     def check_installed(self) -> None:
         """The hidden checks and the reference each chosen assignment needs are there."""

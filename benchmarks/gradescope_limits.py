@@ -168,6 +168,8 @@ def grade(label: str, slow: bool, assignments) -> None:
         limited.remove()
         results = json.loads((root / "results" / "results.json").read_text())
         possible = sum(t["max_score"] for t in results["tests"])
+        if "ran out of time" in results["output"]:
+            print(f"  {label}: DOES NOT FIT: the grader stopped at its deadline, before Gradescope's limit")
         print(f"  {label:<44} {results['score']:g}/{possible:g} points in {wall:6.1f} s "
               f"(ratio {wall / TIME_LIMIT:.2f} of 10 min), peak memory {peak[0] / 2**20:5.0f} MB PSS "
               f"(ratio {peak[0] / MEMORY_LIMIT:.2f} of 768 MB)"

@@ -32,11 +32,25 @@ def case_id(path: Path) -> str:
 BANK_CONSTANTS = {"FAILS", "MAY_FAIL", "HINTS", "FIX_FIRST", "BUSY"}
 
 
+EVERYTHING = "*"  # a file whose top level does more than define: it may change anything
+
+
 def names_bound(tree: ast.Module) -> set[str]:
     """The names a module binds at its top level (functions, classes, variables), imports aside
-    (a bug's ``import numpy as np`` binds what the reference's binds)."""
+    (a bug's ``import numpy as np`` binds what the reference's binds; an import under another
+    name, or any statement other than a definition, an assignment or a docstring, may change
+    anything: EVERYTHING)."""
     bound = set()
     for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            if any(alias.asname and alias.asname != "np" for alias in node.names):
+                bound.add(EVERYTHING)
+            continue
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            continue  # a docstring
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign,
+                                 ast.AugAssign)):
+            bound.add(EVERYTHING)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             bound.add(node.name)
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
@@ -70,6 +84,9 @@ def test_a_bug_affects_what_it_redefines_and_what_uses_it():
     tree = ast.parse("import numpy as np\nfrom math import inf\nEPS = 1e-8\nx: int = 1\n"
                      "def f(): pass\nclass C: pass\n")
     assert names_bound(tree) == {"EPS", "x", "f", "C"}
+    assert EVERYTHING in names_bound(ast.parse("import numpy as np\nnp.random.seed(0)\n"))
+    assert EVERYTHING in names_bound(ast.parse("try:\n    def f(): pass\nexcept Exception:\n    pass\n"))
+    assert EVERYTHING in names_bound(ast.parse("from numpy import sqrt as exp\n"))
 
 
 @pytest.fixture(scope="session")
@@ -99,8 +116,9 @@ def bank_results(request, tmp_path_factory) -> dict[Path, SubmissionRecord]:
         for path in chosen:
             folder = overlay_submission(root / case_id(path).replace("/", "-"), path.parent.name, path)
             affected = affected_functions(path)
-            only = tuple(sorted(check for check, called in calls.items()
-                                if check.startswith(path.parent.name + "/") and called & affected))
+            only = () if EVERYTHING in affected else tuple(sorted(
+                check for check, called in calls.items()
+                if check.startswith(path.parent.name + "/") and (called & affected or not called)))
             futures[path] = pool.submit(grade_job, Submission(case_id(path), folder),
                                         GradingOptions((path.parent.name,), only=only))
         return {path: SubmissionRecord.from_json(future.result()) for path, future in futures.items()}

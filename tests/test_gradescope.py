@@ -103,13 +103,23 @@ def test_results_number_every_test_and_keep_the_hidden_points_out_of_the_summary
     hidden = [c for c in checks if c.hidden]
     assert public and hidden
     failed = Failure("wrong_value", "wrong")
-    # every public check passed, every hidden one failed: the summary must say 22/22 and not 22/31
-    results = [CheckResult(c, c.points) for c in public] + [CheckResult(c, 0.0, failure=failed) for c in hidden]
+    # every public check passed but one, every hidden one failed: the summary must say 21/22, not 21/31,
+    # and the public failure that follows from a hidden one must not name it
+    first_hidden = hidden[0]
+    follows = Failure("wrong_value", f"wrong (as in {first_hidden.full_name})",
+                      fix_first=(first_hidden.name,))
+    results = [CheckResult(c, 0.0, failure=follows) if c is public[-1] else CheckResult(c, c.points) for c in public]
+    results += [CheckResult(c, 0.0, failure=failed) for c in hidden]
     payload = gradescope_payload(SubmissionRecord("s", "s", ("knn",), results, 1.5))
     validate(payload)
-    assert [t["number"] for t in payload["tests"]] == [f"1.{i}" for i in range(1, len(checks) + 1)]
+    numbers = {t["name"]: t["number"] for t in payload["tests"]}  # the public ones first, then the hidden
+    assert [numbers[c.full_name] for c in public + hidden] == [f"1.{i}" for i in range(1, len(checks) + 1)]
+    last = next(t for t in payload["tests"] if t["name"] == public[-1].full_name)
+    assert first_hidden.name not in last["output"] and "a hidden check" in last["output"]
+    assert last["extra_data"]["fix_first"] == ["a hidden check"]
     public_points = sum(c.points for c in public)
-    assert payload["output"].splitlines()[0] == f"Public checks: {public_points:g}/{public_points:g} points."
+    assert payload["output"].splitlines()[0] == (f"Public checks: {public_points - public[-1].points:g}/"
+                                                 f"{public_points:g} points.")
     total = sum(c.points for c in checks)
     assert f"/{total:g}" not in payload["output"]
     assert {t["visibility"] for t in payload["tests"]} == {"visible", "after_published"}
@@ -260,8 +270,8 @@ def test_student_code_runs_as_nobody_when_the_python_allows(installed):
     python = Path(os.path.realpath(installed / "venv" / "bin" / "python"))
     if os.geteuid() == 0 and str(python).startswith("/usr/"):
         assert f"running as uid {_nobody()}" in message, message
-    else:  # no user to switch to here: still the probe ran, as root without capabilities
-        assert "running as uid" in message, message
+    else:  # no other user can run this Python: as this grader's own user (root without capabilities)
+        assert f"running as uid {os.geteuid()}" in message, message
 
 
 def _nobody() -> int:

@@ -241,7 +241,11 @@ def test_each_result_says_which_functions_its_check_called(farthest):
 
 
 def test_only_the_checks_asked_for_are_graded(tmp_path):
-    only = ("knn/knn_predict/ties", "knn/compute_distances/shape", "svm/svm_loss/shape")
+    with pytest.raises(UsageError, match="svm/svm_loss/shape"):  # not an assignment graded
+        GradingOptions(("knn",), only=("knn/knn_predict/ties", "svm/svm_loss/shape"))
+    with pytest.raises(UsageError, match="knn_predict/ties"):  # not a full name
+        GradingOptions(("knn",), only=("knn_predict/ties",))
+    only = ("knn/knn_predict/ties", "knn/compute_distances/shape")
     record = grade_submission(ROOT / "solutions", GradingOptions(("knn",), only=only))
     assert [r.name for r in record.results] == ["knn/compute_distances/shape", "knn/knn_predict/ties"]
     assert record.score == record.max_score == 3

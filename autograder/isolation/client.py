@@ -156,6 +156,10 @@ class Zygote:
             self.close()
             raise IsolationError(f"the worker fork server said {hello!r}")
         self.network_isolated = "net" in hello.get("namespaces", [])
+        if self.worker_user and "user" in hello.get("namespaces", []):  # a user namespace maps root alone
+            self.worker_user = None
+            self.worker_user_note = ("workers run as root without capabilities: the fork server runs in a user "
+                                     "namespace, where no other user exists")
         self._ready = True
 
     def _receive(self, timeout: float) -> Any:
@@ -202,8 +206,6 @@ class Zygote:
             number = self._next
         workdir = self.scratch / f"{label}-{number}"
         workdir.mkdir(mode=0o700)
-        if self.worker_user:
-            sandbox.give_to(workdir, self.worker_user)
         return workdir, f"autograder-{os.getpid()}-{number}"
 
     def take_idle(self, label: str, module: Path) -> _Idle | None:
@@ -509,8 +511,9 @@ class WorkerDoor:
         self._workdir, cgroup_name = self.zygote.new_workdir(self.label)
         copy = self._workdir / "submission" / self.path.parent.name
         _copy_submission(self.path.parent, copy, self.limits.submission_bytes)
-        if self.zygote.worker_user:
-            sandbox.give_to(self._workdir / "submission", self.zygote.worker_user)
+        self.zygote.wait_ready()  # which says whether workers may change user here
+        if self.zygote.worker_user:  # the folder filled, and no worker started in it yet
+            sandbox.give_to(self._workdir, self.zygote.worker_user)
         if self.zygote.capabilities.pids_cgroup:
             self._cgroup = sandbox.PidsCgroup(cgroup_name, self.limits.processes)
         self._pid, self._sock = self.zygote.spawn(
@@ -540,8 +543,6 @@ class WorkerDoor:
             folder = self._workdir / "submission"
             shutil.rmtree(folder)
             _copy_submission(self.path.parent, folder / self.path.parent.name, self.limits.submission_bytes)
-            if self.zygote.worker_user:
-                sandbox.give_to(folder, self.zygote.worker_user)
             protocol.send(self._sock, {"op": "reset", "seconds": self.time_limit})
             ready = protocol.receive(self._sock, limit=1 << 16, deadline=time.monotonic() + 10) == {"ok": True}
         except (OSError, StudentProblem, protocol.ProtocolError):
@@ -558,6 +559,8 @@ class WorkerDoor:
         failing, runs nothing else (one thread, no process of its own) and has CPU time to spare
         under its hard limit for a whole check."""
         if self._sock is None or self._broken is not None or not self._opened or self._served + 1 >= REUSES:
+            return False
+        if self.zygote.worker_user:  # its folder is its user's: never refilled by root while it lives
             return False
         used = self._cpu()
         if used is None or used > self.limits.cpu_seconds - self.time_limit - GRACE_SECONDS - 1:
@@ -594,8 +597,13 @@ class WorkerDoor:
 
     def _output_tail(self, limit: int = 2000) -> str:
         try:
-            data = (self._workdir / "output.txt").read_bytes()[-limit:]
-        except (OSError, TypeError):
+            fd = os.open(self._workdir / "output.txt", os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except (OSError, TypeError):  # gone, or replaced by a link (to a file only the grader may read)
+            return ""
+        try:
+            with os.fdopen(fd, "rb") as output:
+                data = output.read()[-limit:]
+        except OSError:
             return ""
         return data.decode(errors="replace").strip()
 

@@ -242,7 +242,10 @@ def worker_user() -> tuple[tuple[int, int] | None, str]:
         entry = pwd.getpwnam(name)
     except KeyError:
         raise ValueError(f"AUTOGRADER_WORKER_USER={name!r}: there is no such user on this machine") from None
-    for needed in (Path(sys.executable), Path(sys.prefix), Path(sys.base_prefix), Path(os.__file__)):
+    import tempfile
+
+    for needed in (Path(sys.executable), Path(sys.prefix), Path(sys.base_prefix), Path(os.__file__),
+                   Path(tempfile.gettempdir())):
         closed = _closed_to_others(needed)
         if closed is not None:
             return None, (f"workers run as root without capabilities: user {name} could not read {closed}, "
@@ -251,12 +254,29 @@ def worker_user() -> tuple[tuple[int, int] | None, str]:
 
 
 def give_to(path: Path, user: tuple[int, int]) -> None:
-    """Make ``path`` and everything under it (links themselves, not their targets) ``user``'s."""
+    """Make the folder ``path`` and everything under it ``user``'s, following no link (a link
+    is given itself, never its target; a link at ``path`` is refused). Called by the grader on a
+    folder it has just filled, before any worker may reach it."""
     uid, gid = user
-    os.lchown(path, uid, gid)
-    for folder, dirs, files in os.walk(path):
-        for name in dirs + files:
-            os.lchown(os.path.join(folder, name), uid, gid)
+    if os.path.islink(path) or not os.path.isdir(path):
+        raise OSError(f"refusing to give {path} away: not a plain folder")
+    for _, dirs, files, folder_fd in os.fwalk(path, follow_symlinks=False):
+        os.chown(folder_fd, uid, gid)
+        for name in files + [d for d in dirs if os.path.islink(os.path.join(f"/proc/self/fd/{folder_fd}", d))]:
+            os.chown(name, uid, gid, dir_fd=folder_fd, follow_symlinks=False)
+
+
+def drop_bounding_set() -> None:
+    """Give up every capability of the bounding set (while CAP_SETPCAP is still held): nothing
+    executed later can regain one, setuid-root binaries included."""
+    for cap in range(64):
+        if _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 and ctypes.get_errno() == 22:  # EINVAL: no such cap
+            break
+
+
+def no_new_privileges() -> None:
+    """No execve may grant privileges from here on (setuid bits, file capabilities)."""
+    _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(NO_NEW_PRIVS)")
 
 
 def become_user(uid: int, gid: int) -> None:
@@ -265,8 +285,8 @@ def become_user(uid: int, gid: int) -> None:
     os.setgroups([])
     os.setgid(gid)
     os.setuid(uid)
-    if os.getuid() != uid or os.geteuid() != uid:
-        raise OSError(f"could not become user {uid}")
+    if (os.getuid(), os.geteuid(), os.getgid(), os.getegid()) != (uid, uid, gid, gid) or os.getgroups():
+        raise OSError(f"could not become user {uid}:{gid}")
 
 
 PR_CAPBSET_DROP = 24

@@ -110,8 +110,10 @@ def _become_worker(request: dict, sock: socket.socket) -> None:  # pragma: no co
         sandbox.set_limits(memory_bytes=limits["memory_bytes"], cpu_seconds=limits["cpu_seconds"],
                            file_bytes=limits["output_bytes"])
         if request.get("user"):  # a user without rights, when the grader runs as root and asks for one
+            sandbox.drop_bounding_set()  # first, while CAP_SETPCAP is held
             sandbox.become_user(*request["user"])
         sandbox.drop_capabilities()
+        sandbox.no_new_privileges()  # with or without Landlock
         if request["landlock"]:
             sandbox.apply_landlock(
                 read=request["readable"] + sandbox.SYSTEM_FILES_READ,
