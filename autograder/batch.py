@@ -47,7 +47,7 @@ from .grading import GradingOptions, grade_submission
 from .submission import locate
 
 __all__ = ["MAXIMUM", "BatchLocked", "BatchRow", "Executor", "LocalPool", "Progress", "ResultsFolder", "Store",
-           "Submission", "find_submissions", "grade_batch", "grade_job", "write_csv"]
+           "Submission", "find_submissions", "grade_batch", "grade_job", "write_atomically", "write_csv"]
 
 SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
@@ -272,7 +272,10 @@ class Store(Protocol):
     def save(self, record: SubmissionRecord, fingerprint: str) -> BatchRow: ...
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all (a sibling ``.partial`` file renamed over it),
+    its folder made if missing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     partial.write_text(text)
     partial.replace(path)
@@ -321,9 +324,9 @@ class ResultsFolder:
         row = BatchRow.of(record, fingerprint, self._regrade)
         if row.scored:
             self.folder.mkdir(parents=True, exist_ok=True)
-            _write_atomically(self.folder / f"{record.student}.json",
+            write_atomically(self.folder / f"{record.student}.json",
                               json.dumps(submission_results(record), indent=2) + "\n")
-            _write_atomically(self.folder / f"{record.student}.meta.json", json.dumps(row.to_meta(), indent=2) + "\n")
+            write_atomically(self.folder / f"{record.student}.meta.json", json.dumps(row.to_meta(), indent=2) + "\n")
         return row
 
     # -- one batch at a time ----------------------------------------------------------------
@@ -407,7 +410,7 @@ class ResultsFolder:
         if marker is None:
             marker = {"id": uuid.uuid4().hex, "began": time.strftime("%Y-%m-%d %H:%M:%S")}
             self.folder.mkdir(parents=True, exist_ok=True)
-            _write_atomically(self.folder / REGRADE, json.dumps(marker) + "\n")
+            write_atomically(self.folder / REGRADE, json.dumps(marker) + "\n")
         self._regrade = marker["id"]
         return self._regrade
 
@@ -523,5 +526,4 @@ def write_csv(path: Path, rows: Sequence[BatchRow], assignments: Sequence[str]) 
             continue
         scores = [row.scores.get(a, 0.0) for a in assignments]
         writer.writerow([row.student, *[f"{s:g}" for s in scores], f"{sum(scores):g}", status, row.detail])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(path, buffer.getvalue())
+    write_atomically(path, buffer.getvalue())

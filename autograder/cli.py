@@ -50,10 +50,9 @@ def _options(args, assignments=None) -> GradingOptions:
 
 
 def _write_json(path: Path, payload: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(payload, indent=2) + "\n")
-    partial.replace(path)  # never a half-written results file
+    from .batch import write_atomically
+
+    write_atomically(path, json.dumps(payload, indent=2) + "\n")  # never a half-written results file
 
 
 def _print_layout(record: SubmissionRecord) -> None:

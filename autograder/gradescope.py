@@ -249,10 +249,9 @@ def gradescope_payload(record: SubmissionRecord) -> dict:
 
 
 def _write(path: Path, payload: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(payload, indent=2) + "\n")
-    partial.replace(path)
+    from .batch import write_atomically
+
+    write_atomically(path, json.dumps(payload, indent=2) + "\n")
 
 
 def _not_graded(names: Sequence[str], message: str) -> list[CheckResult]:
@@ -311,10 +310,8 @@ def run(root: Path, names: Sequence[str] | None = None, deadline: float = DEADLI
     watchdog.daemon = True
     watchdog.start()
     try:
-        options = GradingOptions(assignments=tuple(names), jobs=1)
         for name in names:  # one after the other: what is graded stays graded if time runs out
-            record = grade_submission(submission, GradingOptions(
-                assignments=(name,), solutions=options.solutions, limits=options.limits, jobs=1))
+            record = grade_submission(submission, GradingOptions(assignments=(name,), jobs=1))
             with lock:
                 done.extend(record.results)
                 located.extend(record.located)
