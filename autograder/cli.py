@@ -105,12 +105,12 @@ def _grade_each_student(args) -> int:
 
 
 def _cmd_grade_batch(args) -> int:
-    from .batch import MAXIMUM, LocalPool, Progress, ResultsFolder, find_submissions, grade_batch, write_csv
+    from .batch import MAXIMUM, Progress, ResultsFolder, find_submissions, grade_batch, write_csv
 
     root = Path(args.submissions)
     if not root.is_dir():
         raise UsageError(f"submissions folder {root} does not exist or is not a folder")
-    if args.jobs < 1:
+    if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     json_dir = Path(args.json_dir) if args.json_dir else Path(args.out).with_suffix("").with_name(
         Path(args.out).stem + "-results")
@@ -147,18 +147,23 @@ def _cmd_grade_batch(args) -> int:
         elif unfinished:
             print(f"note: a --regrade begun {unfinished.get('began', '')} did not finish; run with --regrade to "
                   "finish it", file=sys.stderr)
-        print(f"Grading {len(submissions)} submissions in {root} with {args.jobs} job(s); results in {json_dir}/",
-              file=sys.stderr)
+        executor, where = _batch_executor(args)  # a cluster is joined here: a wrong address ends the batch now
+        print(f"Grading {len(submissions)} submissions in {root} {where}; results in {json_dir}/", file=sys.stderr)
         started = time.perf_counter()
         try:
-            rows = grade_batch(submissions, LocalPool(args.jobs), store, options=options, regrade=args.regrade,
+            rows = grade_batch(submissions, executor, store, options=options, regrade=args.regrade,
                                progress=Progress(len(submissions), skipped_as=skipped_as))
         except KeyboardInterrupt:
             print("interrupted: the submissions graded so far are kept; run the same command to resume",
                   file=sys.stderr)
             return 130
+        finally:
+            getattr(executor, "close", lambda: None)()
         write_csv(Path(args.out), rows, options.assignments)
     elapsed = time.perf_counter() - started
+    for node, isolation in sorted(getattr(executor, "nodes", {}).items()):
+        print(f"{'WARNING: weak isolation: ' if 'NO Landlock' in isolation else ''}node {node}: {isolation}",
+              file=sys.stderr)
     print(f"wrote {args.out}: {len(rows)} students, {elapsed:.1f} s")
     not_graded = sorted((r for r in rows if r.status != "graded"), key=lambda r: r.student)
     if not_graded:
@@ -174,6 +179,34 @@ def _cmd_grade_batch(args) -> int:
               "them again", file=sys.stderr)
         return EXIT_GRADER
     return EXIT_OK
+
+
+def _batch_executor(args):
+    """The local process pool, or a Ray cluster (--cluster, else RAY_ADDRESS); and where it grades,
+    as the batch says it."""
+    from .batch import LocalPool
+
+    address, source = args.cluster, "--cluster"
+    if address is None and os.environ.get("RAY_ADDRESS"):
+        address, source = os.environ["RAY_ADDRESS"], "RAY_ADDRESS"
+    if address is None:
+        for option in ("task_time", "allow_weak_nodes"):
+            if getattr(args, option):
+                raise UsageError(f"--{option.replace('_', '-')} is for grading on a cluster: add --cluster ADDRESS")
+        jobs = args.jobs or os.cpu_count() or 1
+        return LocalPool(jobs), f"with {jobs} job(s)"
+    from .cluster import RayCluster
+
+    if args.jobs is not None and address != "local":
+        raise UsageError(f"--jobs is for this machine, and {source} names the Ray cluster at {address}: a cluster "
+                         "grades one submission per CPU of its nodes (with --cluster local, --jobs is the CPUs of "
+                         "the local Ray instance)" + ("; unset RAY_ADDRESS to grade here" if source == "RAY_ADDRESS"
+                                                     else ""))
+    cluster = RayCluster(address.strip(), local_cpus=args.jobs, task_seconds=args.task_time,
+                         allow_weak_nodes=args.allow_weak_nodes)
+    described = cluster.connect()  # before anything is graded: a wrong address ends here
+    shown = "a local Ray instance" if address == "local" else f"the Ray cluster at {address} (from {source})"
+    return cluster, f"on {shown}: {described}"
 
 
 def _cmd_report(args) -> int:
@@ -331,8 +364,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     gb = commands.add_parser("grade-batch", help="grade every submission of a class, in parallel, resumably")
     gb.add_argument("submissions", type=Path, help="folder with one sub-folder per student (each as grade takes it)")
-    gb.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                    help="parallel graders (default: CPUs, %(default)s)")
+    gb.add_argument("--jobs", type=int, default=None,
+                    help=f"parallel graders on this machine (default: its CPUs, {os.cpu_count() or 1})")
+    gb.add_argument("--cluster", metavar="ADDRESS",
+                    help="grade on the Ray cluster whose head is at ADDRESS (HOST:PORT; default: $RAY_ADDRESS when "
+                         "set), or on a Ray instance started here for the batch (local); needs the cluster extra")
+    gb.add_argument("--task-time", type=float, metavar="SECONDS",
+                    help="with --cluster: wall-clock time a submission's task may take before it is cancelled and "
+                         "scores 0 (default: twice --submission-time, plus 300)")
+    gb.add_argument("--allow-weak-nodes", action="store_true",
+                    help="with --cluster: grade on nodes that cannot sandbox student code (no Landlock); they "
+                         "refuse otherwise")
     gb.add_argument("--out", type=Path, default=Path("grades.csv"), help="the CSV to write (default %(default)s)")
     gb.add_argument("--json-dir", type=Path, metavar="DIR",
                    help="per-student results.json folder (default: next to --out, <name>-results/)")

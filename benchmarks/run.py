@@ -13,6 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import batch_grading  # noqa: E402
+import cluster_grading  # noqa: E402
 import conv_layers  # noqa: E402
 import full_grade  # noqa: E402
 import gradescope_limits  # noqa: E402
@@ -24,7 +25,8 @@ from common import blas_report  # noqa: E402
 
 BENCHMARKS = {"knn_distances": knn_distances, "linear_losses": linear_losses, "conv_layers": conv_layers,
               "lstm_step": lstm_step, "word2vec_update": word2vec_update, "batch_grading": batch_grading,
-              "full_grade": full_grade, "gradescope_limits": gradescope_limits}
+              "full_grade": full_grade, "gradescope_limits": gradescope_limits,
+              "cluster_grading": cluster_grading}
 QUICK = {"knn_distances": {"repeats": 1, "N": 50, "M": 200, "D": 64},
          "linear_losses": {"repeats": 1, "N": 20, "D": 30, "C": 4},
          "conv_layers": {"rounds": 1, "shapes": [((2, 3, 8, 8), (4, 3, 3, 3))], "settle": 0.0,
@@ -33,7 +35,8 @@ QUICK = {"knn_distances": {"repeats": 1, "N": 50, "M": 200, "D": 64},
          "word2vec_update": {"epochs": 1, "articles": 10},
          "batch_grading": {"count": 2, "notebooks": 1},
          "full_grade": {"repeats": 0, "batch": 0},
-         "gradescope_limits": {"slow": False, "assignments": ("knn",)}}
+         "gradescope_limits": {"slow": False, "assignments": ("knn",)},
+         "cluster_grading": {"count": 2}}
 
 
 def main(argv=None) -> int:

@@ -22,6 +22,8 @@ def test_benchmarks_run_and_report_blas_and_ratios():
     assert "the five slowest checks:" in proc.stdout and "full submissions:" in proc.stdout
     assert "graded by run_autograder's grader" in proc.stdout and "31/31 points in" in proc.stdout
     assert "of 768 MB" in proc.stdout and "of 10 min" in proc.stdout
+    assert "Ray (--cluster local --jobs 2):" in proc.stdout and "Ray's overhead per submission" in proc.stdout
+    assert "same CSV: yes" in proc.stdout
 
 
 def test_unknown_benchmark_is_refused():

@@ -51,8 +51,14 @@ def _start_worker(request: dict, worker_sock: socket.socket, control: socket.soc
     so that it is the first process of a new PID namespace, and everything it starts dies with
     it (used when no cgroup keeps count of its processes)."""
     if not request.get("pid_namespace"):
+        zygote = os.getpid()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the worker
+            # it dies with the fork server, however the fork server dies (a pool process or a
+            # cluster task killed with its children), or a worker that waits would outlive both
+            sandbox.set_parent_death_signal(signal.SIGKILL)
+            if os.getppid() != zygote:
+                os._exit(70)
             control.close()
             if request.get("cgroup"):
                 sandbox.join_cgroup(request["cgroup"])
@@ -112,6 +118,11 @@ def _become_worker(request: dict, sock: socket.socket) -> None:  # pragma: no co
         if request.get("user"):  # a user without rights, when the grader runs as root and asks for one
             sandbox.drop_bounding_set()  # first, while CAP_SETPCAP is held
             sandbox.become_user(*request["user"])
+            if not request.get("pid_namespace"):  # a change of user clears the parent-death signal
+                parent = os.getppid()
+                sandbox.set_parent_death_signal(signal.SIGKILL)
+                if os.getppid() != parent:
+                    return
         sandbox.drop_capabilities()
         sandbox.no_new_privileges()  # with or without Landlock
         if request["landlock"]:
@@ -135,7 +146,23 @@ def _become_worker(request: dict, sock: socket.socket) -> None:  # pragma: no co
 
 def main(control_fd: int) -> None:
     control = socket.socket(fileno=control_fd)
-    sandbox.set_parent_death_signal(signal.SIGKILL)
+    live: set[int] = set()  # workers started and not yet reaped
+
+    def end_with_the_grader(signum, frame) -> None:  # pragma: no cover - the grader was killed
+        """The grader died (a killed pool process, a cancelled cluster task): its workers go too,
+        or a worker that waits rather than computes would outlive everything."""
+        for pid in list(live):
+            for kill in (os.killpg, os.kill):
+                try:
+                    kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+        os._exit(1)
+
+    signal.signal(signal.SIGTERM, end_with_the_grader)
+    sandbox.set_parent_death_signal(signal.SIGTERM)
+    if os.getppid() == 1:  # the grader died before the signal was asked for
+        end_with_the_grader(signal.SIGTERM, None)
     sandbox.become_subreaper()
     namespaces = sandbox.enter_new_namespaces(pid=False, net=True)  # no network for any worker
     statuses: dict[int, int] = {}
@@ -149,6 +176,7 @@ def main(control_fd: int) -> None:
             if pid == 0:
                 return
             statuses[pid] = status
+            live.discard(pid)
             if len(statuses) > 4096:
                 statuses.pop(next(iter(statuses)))
 
@@ -173,6 +201,7 @@ def main(control_fd: int) -> None:
                 os.close(extra)
             try:
                 pid = _start_worker(request, worker_sock, control)
+                live.add(pid)
             finally:
                 worker_sock.close()
             protocol.send_message(control, {"pid": pid})
