@@ -22,15 +22,18 @@ import hashlib
 import json
 import logging
 import os
+import shutil
+import signal
 import socket
 import stat
 import sys
 import tempfile
+import threading
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from . import paths
 from .batch import Submission, _hash_tree, _initialise_process, grade_job
@@ -64,14 +67,24 @@ def import_ray():
 # --- a folder as data ----------------------------------------------------------------------------
 
 
-def pack_folder(folder: Path, whole: Sequence[Path] = (), whole_below: int = WHOLE_BELOW) -> list[list]:
-    """``folder``'s entries as data: ``[relative path, "dir" | "link" | "file", data]``, links as
-    links (never followed), ``__pycache__`` left out. Files under ``whole`` (files or folders),
-    ``.py`` and ``.ipynb`` files and files below ``whole_below`` bytes are sent whole; larger files
-    that are not graded are sent empty (their names still count when the module is looked for)."""
+def pack_folder(folder: Path, whole: Sequence[Path] = (), *, limit: int = 100 << 20, graded_limit: int | None = None,
+                whole_below: int = WHOLE_BELOW, others_limit: int = 16 << 20, most: int = 20_000) -> list[list]:
+    """``folder``'s entries as data, ``[relative path, kind, data]``: kind "dir", "link" (links as
+    links, never followed), "file" (its bytes) or "sized" (only its size: made on the node as a
+    file of that size, all zeros); ``__pycache__`` left out, and everything past ``most`` entries.
+
+    What is graded (files under ``whole``) is sent whole, ``graded_limit`` bytes of it at most
+    (default ``limit``): past that, and for a file larger than ``limit``, its size only, which is
+    all the grader looks at before it refuses a folder too big to grade (as it does locally).
+    Other ``.py`` and ``.ipynb`` files (candidates for a module) whole below ``limit``, sized
+    above; other files whole below
+    ``whole_below`` bytes while they add up to less than ``others_limit``, else empty: their
+    names still count when the module is looked for, their contents never."""
     folder = Path(folder)
     whole = [Path(p) for p in whole]
     entries: list[list] = []
+    sent = {"graded": 0, "others": 0}
+    graded_limit = limit if graded_limit is None else graded_limit
     for root, dirs, names in os.walk(folder, followlinks=False):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         here = Path(root)
@@ -89,29 +102,60 @@ def pack_folder(folder: Path, whole: Sequence[Path] = (), whole_below: int = WHO
                 if stat.S_ISLNK(info.st_mode):
                     entries.append([rel, "link", os.readlink(path)])
                 elif stat.S_ISREG(info.st_mode):
-                    graded = (path.suffix in (".py", ".ipynb") or info.st_size < whole_below
-                              or any(path == p or path.is_relative_to(p) for p in whole))
-                    entries.append([rel, "file", path.read_bytes() if graded else b""])
+                    entries.append([rel, *_file_entry(path, info.st_size, whole, sent, (limit, graded_limit),
+                                                      whole_below, others_limit)])
             except OSError:  # unreadable here: unreadable there (it is not sent)
                 continue
+        if len(entries) > most:
+            return entries[:most]
     return entries
 
 
+def _file_entry(path: Path, size: int, whole: list[Path], sent: dict, limits: tuple[int, int], whole_below: int,
+                others_limit: int) -> list:
+    limit, graded_limit = limits
+    graded = any(path == p or path.is_relative_to(p) for p in whole)
+    if graded or path.suffix in (".py", ".ipynb"):
+        budget = "graded" if graded else "others"
+        if size > limit or (graded and sent["graded"] + size > graded_limit):
+            return ["sized", size]
+        sent[budget] += size
+        return ["file", path.read_bytes()]
+    if size < whole_below and sent["others"] + size < others_limit:
+        sent["others"] += size
+        return ["file", path.read_bytes()]
+    return ["file", b""]
+
+
 def unpack_folder(entries: Sequence[Sequence], target: Path) -> Path:
-    """Make ``target`` hold what :func:`pack_folder` packed. Refuses a path that leaves it."""
+    """Make ``target`` hold what :func:`pack_folder` packed. Refuses (:class:`GraderError`) a
+    path that leaves it, or that goes through a link or over an entry already there."""
     target = Path(target)
     target.mkdir(parents=True, exist_ok=True)
     for rel, kind, data in entries:
-        path = target / rel
-        if Path(rel).is_absolute() or ".." in Path(rel).parts:
+        parts = PurePosixPath(rel).parts
+        if not parts or PurePosixPath(rel).is_absolute() or ".." in parts or "." in parts:
             raise GraderError(f"a packed path leaves its folder: {rel!r}")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        here = target
+        for part in parts[:-1]:  # every folder on the way: made here, never a link
+            here = here / part
+            if here.is_symlink() or (here.exists() and not here.is_dir()):
+                raise GraderError(f"a packed path leaves its folder through a link: {rel!r}")
+            here.mkdir(exist_ok=True)
+        path = here / parts[-1]
         if kind == "dir":
+            if path.is_symlink():
+                raise GraderError(f"a packed path leaves its folder through a link: {rel!r}")
             path.mkdir(exist_ok=True)
         elif kind == "link":
             os.symlink(data, path)
         else:
-            path.write_bytes(data)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+            with os.fdopen(fd, "wb") as file:
+                if kind == "sized":
+                    file.truncate(int(data))
+                else:
+                    file.write(data)
     return target
 
 
@@ -169,18 +213,37 @@ def _check_node(package: str, options: GradingOptions, allow_weak: bool) -> str:
     return _node_checked["isolation"]
 
 
+NODE_PREFIX = "autograder-node-"
+
+
+def _clear_leftovers() -> None:
+    """Remove the folders of tasks whose Ray worker was killed (cancelled, or its node's
+    worker died): their own clean-up never ran. Each folder is named after its worker's pid."""
+    for path in Path(tempfile.gettempdir()).glob(f"{NODE_PREFIX}*"):
+        try:
+            pid = int(path.name[len(NODE_PREFIX):].split("-", 1)[0])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except (ValueError, OSError):
+            continue
+
+
 def grade_on_node(student: str, name: str, shown: str, files: list, references: dict, options: GradingOptions,
                   package: str, allow_weak: bool) -> dict:
     """A Ray task: grade one submission (``files``, from the head's folder ``shown``, whose last
     part is ``name``) with ``references`` ({assignment: packed folder}); its record as JSON with
-    the head's paths, and where it ran."""
+    the head's paths, and where it ran. The submission and the references are unpacked in two
+    folders of random names, apart: no link in a submission can lead to the references."""
     _initialise_process()
     isolation = _check_node(package, options, allow_weak)
-    with tempfile.TemporaryDirectory(prefix="autograder-node-") as scratch:
-        folder = unpack_folder(files, Path(scratch) / "submissions" / name)
+    _clear_leftovers()
+    prefix = f"{NODE_PREFIX}{os.getpid()}-"
+    with tempfile.TemporaryDirectory(prefix=prefix) as scratch, tempfile.TemporaryDirectory(prefix=prefix) as refs:
+        folder = unpack_folder(files, Path(scratch) / name)
+        solutions = Path(refs) / "solutions"
         for assignment, packed in references.items():
-            unpack_folder(packed, Path(scratch) / "solutions" / assignment)
-        solutions = Path(scratch) / "solutions"
+            unpack_folder(packed, solutions / assignment)
         record = grade_job(Submission(student, folder), replace(options, solutions=solutions))
     text = json.dumps(record)
     for here, there in ((folder.resolve(), shown), (folder, shown), (solutions.resolve(), options.solutions),
@@ -220,6 +283,7 @@ class RayCluster:
         self.nodes: dict[str, str] = {}  # node -> what its sandbox offers, for every node that graded
         self.described = ""
         self.refusals: set[str] = set()
+        self._interrupted = False
 
     # -- connecting -----------------------------------------------------------------------------
 
@@ -268,38 +332,61 @@ class RayCluster:
 
     def grade(self, submissions: Sequence[Submission], options: GradingOptions) -> Iterator[SubmissionRecord]:
         running: dict = {}
+        # A Ctrl-C is noted and acted on in this loop (at least once a second): raised inside
+        # Ray's own calls, it was sometimes lost, and the batch went on to the end.
+        self._interrupted = False
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGINT, self._note_interrupt)
         try:
             if submissions:
                 self.connect()
-                yield from self._grade(import_ray(), submissions, options, running)
+                for record in self._grade(import_ray(), submissions, options, running):
+                    self._stop_if_interrupted()
+                    yield record
+                    self._stop_if_interrupted()
         finally:  # Ctrl-C, an error, or the caller stopped early: leaving the cluster ends the batch's
             self.close()  # tasks (Ray kills a driver's tasks when it goes; cancelling each raced in Ray)
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+
+    def _note_interrupt(self, signum, frame) -> None:
+        self._interrupted = True
+
+    def _stop_if_interrupted(self) -> None:
+        if self._interrupted:
+            self._interrupted = False
+            raise KeyboardInterrupt
 
     def _grade(self, ray, submissions, options, running) -> Iterator[SubmissionRecord]:
         limit = self.task_seconds or 2 * options.limits.submission_seconds + 300
         task = ray.remote(grade_on_node).options(num_cpus=1, max_retries=self.max_retries, retry_exceptions=False)
-        references = ray.put({name: pack_folder(options.solutions / name) for name in options.assignments
-                              if (options.solutions / name).is_dir()})
+        references = ray.put({name: pack_folder(options.solutions / name, [options.solutions / name],
+                                                limit=1 << 62, whole_below=1 << 62, others_limit=1 << 62)
+                              for name in options.assignments if (options.solutions / name).is_dir()})
         package = package_digest()
         queue = deque(submissions)
         while queue or running:
             if queue and len(running) < self._slots(ray):
                 while queue and len(running) < self._slots(ray):
                     submission = queue.popleft()
-                    files = pack_folder(submission.folder, _graded_inputs(submission.folder, options))
+                    files = pack_folder(submission.folder, _graded_inputs(submission.folder, options),
+                                        limit=options.limits.submission_bytes,
+                                        graded_limit=options.limits.submission_bytes * len(options.assignments))
                     ref = task.remote(submission.student, submission.folder.name, str(submission.folder), files,
                                       references, options, package, self.allow_weak_nodes)
                     running[ref] = _Running(submission, time.monotonic())
             nearest = min(r.started for r in running.values()) + limit
             ready, _ = ray.wait(list(running), num_returns=1, timeout=max(0.0, min(1.0, nearest - time.monotonic())),
                                 fetch_local=False)
+            self._stop_if_interrupted()
             if ready:
                 ready, _ = ray.wait(list(running), num_returns=len(running), timeout=0, fetch_local=False)
             for ref in ready:
                 yield self._record(ray, ref, running.pop(ref).submission, options)
             now = time.monotonic()
             for ref, run in list(running.items()):
-                if now - run.started > limit:
+                if now - run.started > limit and not ray.wait([ref], timeout=0, fetch_local=False)[0]:
                     with contextlib.suppress(Exception):
                         ray.cancel(ref, force=True)
                     del running[ref]

@@ -72,17 +72,25 @@ def _visible(path: Path) -> bool:
     return not path.name.startswith((".", "__"))  # .git, .ipynb_checkpoints, __pycache__, __MACOSX
 
 
-def _is_candidate(path: Path, submission: Path) -> bool:
-    """A file a module or notebook may be taken from. Notebooks are read by the grader itself,
-    outside the sandbox: never through a link leading out of the submission."""
-    if not path.is_file():
+def _inside(path: Path, submission: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(submission.resolve())
+    except (OSError, RuntimeError):  # a loop of links
         return False
-    if path.suffix == ".ipynb":
-        try:
-            return path.resolve().is_relative_to(submission.resolve())
-        except OSError:
-            return False
-    return True
+
+
+def _is_candidate(path: Path, submission: Path) -> bool:
+    """A file a module or notebook may be taken from: never through a link leading out of the
+    submission (a linked file or folder). What it leads to is not the student's: on the
+    grader's machine, it may be the reference; and the grader reads notebooks and copies the
+    assignment's folder itself, outside the sandbox."""
+    return path.is_file() and _inside(path, submission)
+
+
+def _linked_out(submission: Path, assignment: str) -> list[str]:
+    """The places of the assignment in ``submission`` that are files through a link leading out."""
+    return [_rel(path, submission) for path in (submission / place for place in places(assignment))
+            if path.is_file() and not _inside(path, submission)]
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -191,9 +199,10 @@ def _locate_one(submission: Path, assignment: str) -> tuple[Located, Path | None
         return Located(assignment, problem="ambiguous",
                        detail=f"{shown} differ; keep only one"), None
     if top.empty:
-        near = _near_misses(submission, assignment)
-        found = (f"found {', '.join(near)} instead" if near
-                 else _listing(submission))
+        near, linked = _near_misses(submission, assignment), _linked_out(submission, assignment)
+        found = (f"{', '.join(linked)} {'leads' if len(linked) == 1 else 'lead'} out of the submission through a "
+                 "link: hand in the files themselves"
+                 if linked else f"found {', '.join(near)} instead" if near else _listing(submission))
         return Located(assignment, problem="missing", detail=f"{_expected(assignment)}; {found}"), None
     unused = [_rel(p, submission) for p in top.unused]
     unused += [_rel(level.file or level.differing[0], submission) for level in below.values()]

@@ -159,3 +159,36 @@ def test_the_attacks_are_real_without_isolation(name, tmp_path, base_score):
                           timeout=400)
     broke_the_grader = proc.returncode != 0 and "Traceback" in proc.stderr
     assert broke_the_grader or knn_score(json.loads(out.read_text())) > base_score
+
+
+@pytest.mark.parametrize("layout", ["folder", "module", "notebook"])
+def test_a_link_to_the_reference_is_not_graded(layout, tmp_path):
+    """A submission that hands in a link to the grader's reference (its path is no secret: it is
+    in this README, and /autograder/source/solutions on Gradescope) instead of code: the
+    assignment's folder, its module or a notebook leading out of the submission. The grader
+    copied a linked folder's target for the worker, reference and all (full marks); now nothing
+    leading out of a submission is graded, and the message says why."""
+    from autograder.course import build_notebook
+
+    submission = tmp_path / "mallory"
+    submission.mkdir()
+    reference = ROOT / "solutions" / "knn"
+    if layout == "folder":
+        (submission / "knn").symlink_to(reference)
+        shown = "knn/knn.py"
+    elif layout == "module":
+        (submission / "knn.py").symlink_to(reference / "knn.py")
+        shown = "knn.py"
+    else:
+        notebook = tmp_path / "elsewhere" / "knn.ipynb"
+        notebook.parent.mkdir()
+        notebook.write_text(json.dumps(build_notebook("knn")))
+        (submission / "knn.ipynb").symlink_to(notebook)
+        shown = "knn.ipynb"
+    out = tmp_path / "results.json"
+    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(submission), "--assignment", "knn",
+                           "--public-only", "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    payload = json.loads(out.read_text())
+    assert payload["score"] == 0
+    assert f"{shown} leads out of the submission through a link" in proc.stdout, proc.stdout[-2000:]

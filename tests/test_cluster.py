@@ -83,12 +83,16 @@ def grading_tasks() -> list[int]:
 
 
 def orphaned_workers() -> list[int]:
-    """Sandboxed workers or fork servers whose grader is gone (adopted by init)."""
+    """Sandboxed workers or fork servers whose grader is gone: adopted by init or by a subreaper
+    (a raylet), not the child of a grader (a Python process, "ray::..." in a Ray worker)."""
     orphans = []
     for entry in Path("/proc").iterdir():
         try:
-            if ("autograder.isolation.zygote" in (entry / "cmdline").read_bytes().decode(errors="replace")
-                    and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == 1):
+            if "autograder.isolation.zygote" not in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                continue
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = Path(f"/proc/{parent}/cmdline").read_bytes() if parent > 1 else b""
+            if not (command.startswith(b"ray::") or b"python" in command):
                 orphans.append(int(entry.name))
         except (OSError, IndexError, ValueError):
             continue
@@ -133,7 +137,8 @@ def put(root: Path, path: str, text: str) -> None:
 def make_class(root: Path) -> Path:
     """Every kind of submission a class hands in: the reference, partly wrong code, the stub, an
     endless loop, nothing, a flat module that raises (its path in the messages), a notebook in a
-    folder that raises (its cells in the messages), and a hostile one (it looks for the reference)."""
+    folder that raises (its cells in the messages), and two hostile ones (one looks for the
+    reference, one hands in a link to where it might be)."""
     put(root, "alice/knn/knn.py", REFERENCE)
     put(root, "bob/knn/knn.py", PARTLY_WRONG)
     put(root, "carol/knn/knn.py", (ROOT / "assignments" / "knn" / "knn.py").read_text())
@@ -147,6 +152,8 @@ def make_class(root: Path) -> Path:
     put(root, "gina/work/knn.ipynb", json.dumps(notebook))
     attack = (Path(__file__).parent / "attacks" / "steals_the_reference.py").read_text().replace("{ROOT}", str(ROOT))
     put(root, "mallory/knn/knn.py", PARTLY_WRONG + "\n" + attack)
+    (root / "oscar").mkdir()  # a link where, on a node, the references were once unpacked beside it
+    (root / "oscar" / "knn").symlink_to("../../solutions/knn")
     return root
 
 
@@ -188,7 +195,8 @@ def test_the_cluster_grades_a_class_as_the_local_pool_does_and_a_rerun_grades_no
     _, rows = read_csv(out)
     assert {r["student"]: r["knn"] for r in rows} == {
         "alice": "31", "bob": "19", "carol": "0", "dave": "25", "erin": "0", "frank": "1", "gina": "1",
-        "mallory": "19"}
+        "mallory": "19", "oscar": "0"}
+    assert next(r["status"] for r in rows if r["student"] == "oscar") == "missing"  # here, the link leads nowhere
     # the messages name the head's files, not the node's copies
     frank = (tmp_path / "grades-results" / "frank.json").read_text()
     assert f"{root}/frank/knn.py" in frank and "autograder-node-" not in frank
@@ -197,7 +205,7 @@ def test_the_cluster_grades_a_class_as_the_local_pool_does_and_a_rerun_grades_no
     # RAY_ADDRESS, Ray's own convention, points at the cluster too; nothing changed: nothing graded
     again = grade(root, out, env={"RAY_ADDRESS": cluster})
     assert again.returncode == 0, again.stderr
-    assert "(from RAY_ADDRESS)" in again.stderr and "8/8 submissions (8 unchanged, skipped)" in again.stderr
+    assert "(from RAY_ADDRESS)" in again.stderr and "9/9 submissions (9 unchanged, skipped)" in again.stderr
     assert out.read_text() == csv_text
 
 
@@ -210,18 +218,19 @@ def test_a_worker_killed_mid_batch_loses_no_student_and_grades_none_twice(cluste
     while killed is None and time.monotonic() < deadline and batch.poll() is None:
         for pid in grading_tasks():
             time.sleep(1.0)  # in the middle of grading
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-                killed = pid
+            if pid in grading_tasks():  # still grading ("ray::IDLE" once its task is done)
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+                    killed = pid
             break
         time.sleep(0.1)
     stdout, stderr = batch.communicate(timeout=600)
     assert killed is not None, "no Ray worker was seen grading"
     assert batch.returncode == 0, stdout + stderr
-    assert not Path(f"/proc/{killed}").exists()  # killed while it graded ("ray::grade_on_node"; else "ray::IDLE")
+    # killed while it graded a submission, it never sent that record: Ray ran the task again
     assert out.read_text() == csv_text  # every student once, graded as locally
     students = [row["student"] for row in read_csv(out)[1]]
-    assert sorted(students) == sorted(set(students)) and len(students) == 8
+    assert sorted(students) == sorted(set(students)) and len(students) == 9
     assert results(tmp_path / "grades-results") == local_results
     time.sleep(1)
     assert orphaned_workers() == [], "a killed task's sandboxed workers outlived it"
@@ -373,10 +382,13 @@ def test_a_submission_travels_as_data_links_as_links_and_big_ungraded_files_empt
     put(source, "knn/__pycache__/knn.cpython-311.pyc", "junk")
     (source / "empty").mkdir()
     (source / "steal.py").symlink_to("/etc/passwd")
-    entries = pack_folder(source, whole=[source / "knn"], whole_below=1000)
+    put(source, "knn/huge.bin", "h" * 300_000)  # graded, above the limit on a folder: its size only
+    entries = pack_folder(source, whole=[source / "knn"], whole_below=1000, limit=200_000)
+    assert ["knn/huge.bin", "sized", 300_000] in entries
     target = unpack_folder(entries, tmp_path / "t" / "s")
     assert (target / "knn" / "knn.py").read_text() == REFERENCE
     assert (target / "knn" / "data.bin").read_text() == "x" * 3000
+    assert (target / "knn" / "huge.bin").stat().st_size == 300_000  # as big, for the grader's own limit
     assert (target / "notes" / "big.txt").read_text() == "" and (target / "notes" / "small.txt").read_text() == "z"
     assert (target / "empty").is_dir() and not (target / "knn" / "__pycache__").exists()
     assert (target / "steal.py").is_symlink() and os.readlink(target / "steal.py") == "/etc/passwd"
@@ -384,3 +396,10 @@ def test_a_submission_travels_as_data_links_as_links_and_big_ungraded_files_empt
         with pytest.raises(Exception, match="leaves its folder"):
             unpack_folder([[bad, "file", b"x"]], tmp_path / "u")
     assert not (tmp_path / "out.py").exists()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    for entries in ([["b", "link", str(outside)], ["b/f", "file", b"x"]],  # through a link packed before
+                    [["f", "link", str(outside / "f")], ["f", "file", b"x"]]):  # over a link
+        with pytest.raises(Exception, match="leaves its folder through a link|exists"):
+            unpack_folder(entries, tmp_path / f"v{len(list(tmp_path.iterdir()))}")
+    assert list(outside.iterdir()) == []

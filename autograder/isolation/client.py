@@ -119,7 +119,7 @@ class Zygote:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         flags = ["-s"] + (["-P"] if sys.version_info >= (3, 11) else [])
         self.process = subprocess.Popen(
-            [sys.executable, *flags, "-m", "autograder.isolation.zygote", str(theirs.fileno())],
+            [sys.executable, *flags, "-m", "autograder.isolation.zygote", str(theirs.fileno()), str(os.getpid())],
             pass_fds=(theirs.fileno(),), env=env, cwd=self.scratch, start_new_session=True,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )

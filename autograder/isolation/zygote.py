@@ -54,11 +54,13 @@ def _start_worker(request: dict, worker_sock: socket.socket, control: socket.soc
         zygote = os.getpid()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the worker
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the fork server's handler
             # it dies with the fork server, however the fork server dies (a pool process or a
             # cluster task killed with its children), or a worker that waits would outlive both
             sandbox.set_parent_death_signal(signal.SIGKILL)
             if os.getppid() != zygote:
                 os._exit(70)
+            request["zygote"] = zygote
             control.close()
             if request.get("cgroup"):
                 sandbox.join_cgroup(request["cgroup"])
@@ -68,6 +70,7 @@ def _start_worker(request: dict, worker_sock: socket.socket, control: socket.soc
     intermediate = os.fork()
     if intermediate == 0:  # pragma: no cover - child processes
         try:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the fork server's handler
             os.close(read_end)
             control.close()
             if request.get("cgroup"):
@@ -118,10 +121,9 @@ def _become_worker(request: dict, sock: socket.socket) -> None:  # pragma: no co
         if request.get("user"):  # a user without rights, when the grader runs as root and asks for one
             sandbox.drop_bounding_set()  # first, while CAP_SETPCAP is held
             sandbox.become_user(*request["user"])
-            if not request.get("pid_namespace"):  # a change of user clears the parent-death signal
-                parent = os.getppid()
+            if request.get("zygote"):  # a change of user clears the parent-death signal
                 sandbox.set_parent_death_signal(signal.SIGKILL)
-                if os.getppid() != parent:
+                if os.getppid() != request["zygote"]:
                     return
         sandbox.drop_capabilities()
         sandbox.no_new_privileges()  # with or without Landlock
@@ -144,7 +146,8 @@ def _become_worker(request: dict, sock: socket.socket) -> None:  # pragma: no co
         os._exit(code or 70)
 
 
-def main(control_fd: int) -> None:
+def main(control_fd: int, grader: int = 0) -> None:
+    """Serve the grader (process ``grader``) over ``control_fd`` until it closes it or dies."""
     control = socket.socket(fileno=control_fd)
     live: set[int] = set()  # workers started and not yet reaped
 
@@ -161,7 +164,7 @@ def main(control_fd: int) -> None:
 
     signal.signal(signal.SIGTERM, end_with_the_grader)
     sandbox.set_parent_death_signal(signal.SIGTERM)
-    if os.getppid() == 1:  # the grader died before the signal was asked for
+    if grader and os.getppid() != grader:  # the grader died before the signal was asked for
         end_with_the_grader(signal.SIGTERM, None)
     sandbox.become_subreaper()
     namespaces = sandbox.enter_new_namespaces(pid=False, net=True)  # no network for any worker
@@ -201,7 +204,8 @@ def main(control_fd: int) -> None:
                 os.close(extra)
             try:
                 pid = _start_worker(request, worker_sock, control)
-                live.add(pid)
+                if pid > 0:
+                    live.add(pid)
             finally:
                 worker_sock.close()
             protocol.send_message(control, {"pid": pid})
@@ -218,4 +222,4 @@ def main(control_fd: int) -> None:
             protocol.send_message(control, {"error": f"bad request {op!r}"})
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    main(int(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 0)
