@@ -41,7 +41,6 @@ from .core.results import BUDGET_USED, Failure, SubmissionRecord
 from .core.runner import GraderError, result_without_running
 from .grading import GradingOptions, UsageError
 from .submission import locate
-from .suites import load_suite
 
 __all__ = ["RAY_VERSION", "ClusterError", "RayCluster", "import_ray", "pack_folder", "unpack_folder"]
 
@@ -433,9 +432,7 @@ def cancelled_record(submission: Submission, options: GradingOptions, limit: flo
     """A submission whose task ran past ``limit`` seconds: every check scores 0, not run."""
     failure = Failure("not_run", f"{BUDGET_USED}: grading it on the cluster took more than {limit:g} s of the "
                                  "clock, and was cancelled.")
-    results = [result_without_running(check, failure)
-               for name in options.assignments for check in load_suite(name).checks(not options.public_only)
-               if not options.only or check.info.full_name in options.only]
+    results = [result_without_running(check, failure) for name in options.assignments for check in options.checks(name)]
     location = locate(submission.folder, options.assignments)
     return SubmissionRecord(submission.student, str(submission.folder), options.assignments, results,
                             limit, located=location.located)

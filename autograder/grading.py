@@ -72,6 +72,12 @@ class GradingOptions:
                 raise UsageError(f"only: {name!r} is not a check of the assignments graded "
                                  f"({', '.join(self.assignments)}); give full names, such as knn/knn_predict/ties")
 
+    def checks(self, assignment: str) -> list:
+        """The checks of ``assignment`` this grading runs: hidden ones unless ``public_only``, and
+        only those named in ``only`` when it names any."""
+        return [check for check in load_suite(assignment).checks(not self.public_only)
+                if not self.only or check.info.full_name in self.only]
+
     def check_installed(self) -> None:
         """The hidden checks and the reference each chosen assignment needs are there."""
         if self.public_only:
@@ -124,9 +130,7 @@ def _not_found(entry: Located, options: GradingOptions) -> list[CheckResult]:
     else:
         message = f"Not graded: which file to grade for {entry.assignment} is not clear: {entry.detail}."
     failure = Failure("no_file", message)
-    return [result_without_running(check, failure)
-            for check in load_suite(entry.assignment).checks(not options.public_only)
-            if not options.only or check.info.full_name in options.only]
+    return [result_without_running(check, failure) for check in options.checks(entry.assignment)]
 
 
 @contextlib.contextmanager
